@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * openMosix-NG generic netlink interface: the one contract between the
+ * kernel modules and their userspace (omctl, omd).
+ *
+ * Family "openmosix", version OM_GENL_VERSION, init_net only. Every command
+ * is strictly validated; a rejection carries an extended-ack message and,
+ * where one attribute is at fault, points at it. Commands that change state
+ * need CAP_NET_ADMIN.
+ *
+ * OM_CMD_GET_STATUS (do)
+ *   request: no attributes
+ *   reply:
+ *     OM_A_VERSION            string, module version
+ *     OM_A_NODE_ID            u32, this node's id (absent while unknown)
+ *     OM_A_SELF_SOURCE        u8, enum om_self_source: how the id was found
+ *     OM_A_MAP_GENERATION     u64, bumped by every OM_CMD_SET_MAP
+ *     OM_A_MAP_NODES          u32, nodes in the current map
+ *     OM_A_MAP_ADDRS          u32, addresses in the current map
+ *     OM_A_LIMIT_NODES        u32, OM_MAP_MAX_NODES
+ *     OM_A_LIMIT_ADDRS        u32, OM_MAP_MAX_ADDRS
+ *
+ * OM_CMD_SET_MAP (do, admin): replace the whole map atomically. Either the
+ * new map is valid as a whole and replaces the old one, or nothing changes.
+ *   OM_A_MAP                  nest, required; empty clears the map
+ *     0: OM_A_NODE            nest (array index as type, any value)
+ *       OM_NODE_A_ID          u32, 1..OM_NODE_ID_MAX, unique in the map
+ *       OM_NODE_A_ADDRS       nest, 1..OM_NODE_MAX_ADDRS entries; the first
+ *                             is the node's own address, aliases follow
+ *         0: (any type)       nest
+ *           OM_ADDR_A_INET    4 bytes, network order        } exactly one
+ *           OM_ADDR_A_INET6   16 bytes, network order       }
+ *       1: OM_A_NODE ...
+ *   Every address is a unicast address used by one node only. At most
+ *   OM_MAP_MAX_NODES nodes and OM_MAP_MAX_ADDRS addresses in all.
+ *   The reply is empty; OM_CMD_MAP_CHANGED goes to OM_MCGRP_EVENTS.
+ *
+ * OM_CMD_GET_MAP (dump): the map as it was when the dump started, however
+ * it changes meanwhile; one message per node, nodes sorted by id. A dump of
+ * an empty map has one message without OM_A_NODE.
+ *   OM_A_MAP_GENERATION       u64, the same in every message of a dump
+ *   OM_A_NODE                 nest, as in OM_CMD_SET_MAP
+ *
+ * OM_CMD_SET_SELF (do, admin): set this node's id explicitly, or go back to
+ * deriving it from the local addresses that appear in the map.
+ *   OM_A_NODE_ID              u32, 1..OM_NODE_ID_MAX, or 0 for "derive"
+ *
+ * OM_CMD_MAP_CHANGED (event on OM_MCGRP_EVENTS)
+ *   OM_A_MAP_GENERATION       u64
+ *   OM_A_MAP_NODES            u32
+ */
+#ifndef _UAPI_LINUX_OPENMOSIX_H
+#define _UAPI_LINUX_OPENMOSIX_H
+
+#define OM_GENL_NAME		"openmosix"
+#define OM_GENL_VERSION		1
+#define OM_MCGRP_EVENTS		"events"
+
+#define OM_NODE_ID_MAX		65535
+#define OM_MAP_MAX_NODES	4096
+#define OM_MAP_MAX_ADDRS	8192
+#define OM_NODE_MAX_ADDRS	16
+
+enum om_cmd {
+	OM_CMD_UNSPEC,
+	OM_CMD_GET_STATUS,
+	OM_CMD_SET_MAP,
+	OM_CMD_GET_MAP,
+	OM_CMD_SET_SELF,
+	OM_CMD_MAP_CHANGED,
+	__OM_CMD_LAST
+};
+#define OM_CMD_MAX (__OM_CMD_LAST - 1)
+
+enum om_attr {
+	OM_A_UNSPEC,
+	OM_A_VERSION,
+	OM_A_NODE_ID,
+	OM_A_SELF_SOURCE,
+	OM_A_MAP_GENERATION,
+	OM_A_MAP_NODES,
+	OM_A_MAP_ADDRS,
+	OM_A_LIMIT_NODES,
+	OM_A_LIMIT_ADDRS,
+	OM_A_MAP,
+	OM_A_NODE,
+	OM_A_PAD,
+	__OM_A_LAST
+};
+#define OM_A_MAX (__OM_A_LAST - 1)
+
+enum om_node_attr {
+	OM_NODE_A_UNSPEC,
+	OM_NODE_A_ID,
+	OM_NODE_A_ADDRS,
+	__OM_NODE_A_LAST
+};
+#define OM_NODE_A_MAX (__OM_NODE_A_LAST - 1)
+
+enum om_addr_attr {
+	OM_ADDR_A_UNSPEC,
+	OM_ADDR_A_INET,
+	OM_ADDR_A_INET6,
+	__OM_ADDR_A_LAST
+};
+#define OM_ADDR_A_MAX (__OM_ADDR_A_LAST - 1)
+
+enum om_self_source {
+	OM_SELF_NONE,		/* no local address is in the map */
+	OM_SELF_ADDRESS,	/* one node of the map has a local address */
+	OM_SELF_EXPLICIT,	/* set with OM_CMD_SET_SELF */
+	OM_SELF_AMBIGUOUS,	/* local addresses of several nodes: no id */
+	__OM_SELF_LAST
+};
+
+#endif /* _UAPI_LINUX_OPENMOSIX_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * omcore: the node map, this node's identity and the "openmosix" generic
+ * netlink family that userspace configures them through.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "map.h"
+#include "netlink.h"
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <uapi/linux/openmosix.h>
+
+static int __init om_core_init(void)
+{
+	int err;
+
+	err = om_map_init();
+	if (err)
+		return err;
+	err = om_genl_init();
+	if (err)
+		goto err_uninit_map;
+	pr_info("openMosix-NG core " OM_VERSION "\n");
+	return 0;
+
+err_uninit_map:
+	om_map_uninit();
+	return err;
+}
+
+static void __exit om_core_exit(void)
+{
+	om_genl_uninit();
+	om_map_uninit();
+}
+
+module_init(om_core_init);
+module_exit(om_core_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("openMosix-NG core: node map and control interface");
+MODULE_AUTHOR("openMosix-NG developers");
+MODULE_VERSION(OM_VERSION);
+MODULE_ALIAS_GENL_FAMILY(OM_GENL_NAME);

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "openmosix" generic netlink family; include/uapi/linux/openmosix.h
+ * draws the attribute tree of every command.
+ */
+#include "netlink.h"
+#include "identity.h"
+#include "map.h"
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <uapi/linux/openmosix.h>
+
+static const struct nla_policy om_addr_policy[OM_ADDR_A_MAX + 1] = {
+	[OM_ADDR_A_INET]	= NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[OM_ADDR_A_INET6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy om_node_policy[OM_NODE_A_MAX + 1] = {
+	[OM_NODE_A_ID]		= NLA_POLICY_RANGE(NLA_U32, 1, OM_NODE_ID_MAX),
+	[OM_NODE_A_ADDRS]	= NLA_POLICY_NESTED_ARRAY(om_addr_policy),
+};
+
+static const struct nla_policy om_set_map_policy[OM_A_MAX + 1] = {
+	[OM_A_MAP]		= NLA_POLICY_NESTED_ARRAY(om_node_policy),
+};
+
+static const struct nla_policy om_set_self_policy[OM_A_MAX + 1] = {
+	[OM_A_NODE_ID]		= NLA_POLICY_MAX(NLA_U32, OM_NODE_ID_MAX),
+};
+
+static struct genl_family om_genl_family;
+
+enum om_mcgrp { OM_MCGRP_EVENTS_IDX };
+
+static const struct genl_multicast_group om_mcgrps[] = {
+	[OM_MCGRP_EVENTS_IDX] = { .name = OM_MCGRP_EVENTS },
+};
+
+static int om_put_addr(struct sk_buff *skb, const struct om_addr *a, int idx)
+{
+	struct nlattr *nest = nla_nest_start(skb, idx);
+	int err;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (a->family == AF_INET)
+		err = nla_put_in_addr(skb, OM_ADDR_A_INET, a->v4);
+	else
+		err = nla_put_in6_addr(skb, OM_ADDR_A_INET6, &a->v6);
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int om_put_node(struct sk_buff *skb, const struct om_map *map,
+		       const struct om_node *node)
+{
+	struct nlattr *nest, *addrs;
+	u16 i;
+
+	nest = nla_nest_start(skb, OM_A_NODE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OM_NODE_A_ID, node->id))
+		goto err_cancel;
+	addrs = nla_nest_start(skb, OM_NODE_A_ADDRS);
+	if (!addrs)
+		goto err_cancel;
+	for (i = 0; i < node->naddrs; i++)
+		if (om_put_addr(skb, om_node_addr(map, node, i), i + 1))
+			goto err_cancel;
+	nla_nest_end(skb, addrs);
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int om_put_status(struct sk_buff *skb, const struct om_map *map)
+{
+	enum om_self_source source;
+	u16 id = om_identity(map, &source);
+
+	if (nla_put_string(skb, OM_A_VERSION, OM_VERSION) ||
+	    (id && nla_put_u32(skb, OM_A_NODE_ID, id)) ||
+	    nla_put_u8(skb, OM_A_SELF_SOURCE, source) ||
+	    nla_put_u64_64bit(skb, OM_A_MAP_GENERATION, map->generation,
+			      OM_A_PAD) ||
+	    nla_put_u32(skb, OM_A_MAP_NODES, map->nnodes) ||
+	    nla_put_u32(skb, OM_A_MAP_ADDRS, map->naddrs) ||
+	    nla_put_u32(skb, OM_A_LIMIT_NODES, OM_MAP_MAX_NODES) ||
+	    nla_put_u32(skb, OM_A_LIMIT_ADDRS, OM_MAP_MAX_ADDRS))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int om_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct om_map *map;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &om_genl_family, 0,
+				OM_CMD_GET_STATUS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free_msg;
+	}
+	map = om_map_get();
+	err = om_put_status(msg, map);
+	om_map_put(map);
+	if (err)
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * Reads one node of OM_CMD_SET_MAP. With @node NULL it only counts the
+ * addresses, so the caller can size the map before filling it in.
+ */
+static int om_parse_node(const struct nlattr *attr, struct om_node *node,
+			 struct om_addr *addrs, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[OM_NODE_A_MAX + 1], *ta[OM_ADDR_A_MAX + 1];
+	const struct nlattr *entry;
+	int err, rem, n = 0;
+
+	err = nla_parse_nested(tb, OM_NODE_A_MAX, attr, om_node_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, attr, tb, OM_NODE_A_ID) ||
+	    NL_REQ_ATTR_CHECK(extack, attr, tb, OM_NODE_A_ADDRS)) {
+		NL_SET_ERR_MSG(extack, "a node needs OM_NODE_A_ID and OM_NODE_A_ADDRS");
+		return -EINVAL;
+	}
+	nla_for_each_nested(entry, tb[OM_NODE_A_ADDRS], rem) {
+		if (n == OM_NODE_MAX_ADDRS) {
+			NL_SET_ERR_MSG_ATTR(extack, entry, "too many addresses for one node (limit OM_NODE_MAX_ADDRS)");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(ta, OM_ADDR_A_MAX, entry, om_addr_policy,
+				       extack);
+		if (err)
+			return err;
+		if (!ta[OM_ADDR_A_INET] == !ta[OM_ADDR_A_INET6]) {
+			NL_SET_ERR_MSG_ATTR(extack, entry, "an address needs exactly one of OM_ADDR_A_INET and OM_ADDR_A_INET6");
+			return -EINVAL;
+		}
+		if (addrs && ta[OM_ADDR_A_INET]) {
+			addrs[n].family = AF_INET;
+			addrs[n].v4 = nla_get_in_addr(ta[OM_ADDR_A_INET]);
+		} else if (addrs) {
+			addrs[n].family = AF_INET6;
+			addrs[n].v6 = nla_get_in6_addr(ta[OM_ADDR_A_INET6]);
+		}
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OM_NODE_A_ADDRS], "a node needs at least one address");
+		return -EINVAL;
+	}
+	if (node) {
+		node->id = nla_get_u32(tb[OM_NODE_A_ID]);
+		node->naddrs = n;
+	}
+	return n;
+}
+
+static int om_count_map(const struct nlattr *attr, u32 *nnodes, u32 *naddrs,
+			struct netlink_ext_ack *extack)
+{
+	const struct nlattr *entry;
+	int rem, n;
+
+	*nnodes = *naddrs = 0;
+	nla_for_each_nested(entry, attr, rem) {
+		if (*nnodes == OM_MAP_MAX_NODES) {
+			NL_SET_ERR_MSG_ATTR(extack, entry, "the map has more nodes than OM_MAP_MAX_NODES");
+			return -E2BIG;
+		}
+		n = om_parse_node(entry, NULL, NULL, extack);
+		if (n < 0)
+			return n;
+		*naddrs += n;
+		if (*naddrs > OM_MAP_MAX_ADDRS) {
+			NL_SET_ERR_MSG_ATTR(extack, entry, "the map has more addresses than OM_MAP_MAX_ADDRS");
+			return -E2BIG;
+		}
+		(*nnodes)++;
+	}
+	return 0;
+}
+
+static struct om_map *om_parse_map(const struct nlattr *attr,
+				   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *entry;
+	struct om_node *node;
+	struct om_map *map;
+	u32 nnodes, naddrs, first = 0;
+	int rem, err;
+
+	err = om_count_map(attr, &nnodes, &naddrs, extack);
+	if (err)
+		return ERR_PTR(err);
+	map = om_map_alloc(nnodes, naddrs);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+	node = map->nodes;
+	nla_for_each_nested(entry, attr, rem) {
+		err = om_parse_node(entry, node, &map->addrs[first], extack);
+		if (err < 0)
+			goto err_put_map;
+		node->first = first;
+		first += node->naddrs;
+		node++;
+	}
+	err = om_map_check(map, extack);
+	if (err)
+		goto err_put_map;
+	return map;
+
+err_put_map:
+	om_map_put(map);
+	return ERR_PTR(err);
+}
+
+static void om_notify_map_changed(const struct om_map *map)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &om_genl_family, 0, OM_CMD_MAP_CHANGED);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, OM_A_MAP_GENERATION, map->generation,
+			      OM_A_PAD) ||
+	    nla_put_u32(msg, OM_A_MAP_NODES, map->nnodes)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&om_genl_family, msg, 0, OM_MCGRP_EVENTS_IDX,
+			  GFP_KERNEL);
+}
+
+static int om_nl_set_map(struct sk_buff *skb, struct genl_info *info)
+{
+	struct om_map *map;
+
+	if (!info->attrs[OM_A_MAP]) {
+		NL_SET_ERR_MSG(info->extack, "OM_A_MAP is missing (an empty OM_A_MAP clears the map)");
+		return -EINVAL;
+	}
+	map = om_parse_map(info->attrs[OM_A_MAP], info->extack);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	/* The reference moves to the published map; it outlives the call. */
+	kref_get(&map->ref);
+	om_map_replace(map);
+	om_notify_map_changed(map);
+	om_map_put(map);
+	return 0;
+}
+
+static int om_nl_set_self(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[OM_A_NODE_ID]) {
+		NL_SET_ERR_MSG(info->extack, "OM_A_NODE_ID is missing (0 derives the id from local addresses)");
+		return -EINVAL;
+	}
+	om_identity_set(nla_get_u32(info->attrs[OM_A_NODE_ID]));
+	return 0;
+}
+
+/* A dump walks the map that was current at its start: cb->args[0]. */
+static int om_nl_get_map_start(struct netlink_callback *cb)
+{
+	cb->args[0] = (long)om_map_get();
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int om_nl_get_map_done(struct netlink_callback *cb)
+{
+	om_map_put((struct om_map *)cb->args[0]);
+	return 0;
+}
+
+static int om_put_map_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct om_map *map, const struct om_node *node)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &om_genl_family, NLM_F_MULTI, OM_CMD_GET_MAP);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, OM_A_MAP_GENERATION, map->generation,
+			      OM_A_PAD) ||
+	    (node && om_put_node(skb, map, node))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int om_nl_get_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct om_map *map = (const struct om_map *)cb->args[0];
+	long i = cb->args[1];
+
+	if (!map->nnodes) {
+		if (i == 0 && !om_put_map_msg(skb, cb, map, NULL))
+			cb->args[1] = 1;
+		return skb->len;
+	}
+	for (; i < map->nnodes; i++)
+		if (om_put_map_msg(skb, cb, map, &map->nodes[i]))
+			break;
+	cb->args[1] = i;
+	return skb->len;
+}
+
+static const struct genl_ops om_genl_ops[] = {
+	{
+		.cmd = OM_CMD_GET_STATUS,
+		.doit = om_nl_get_status,
+	},
+	{
+		.cmd = OM_CMD_SET_MAP,
+		.doit = om_nl_set_map,
+		.policy = om_set_map_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_GET_MAP,
+		.start = om_nl_get_map_start,
+		.dumpit = om_nl_get_map_dump,
+		.done = om_nl_get_map_done,
+	},
+	{
+		.cmd = OM_CMD_SET_SELF,
+		.doit = om_nl_set_self,
+		.policy = om_set_self_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family om_genl_family __ro_after_init = {
+	.name = OM_GENL_NAME,
+	.version = OM_GENL_VERSION,
+	.module = THIS_MODULE,
+	.ops = om_genl_ops,
+	.n_ops = ARRAY_SIZE(om_genl_ops),
+	.resv_start_op = OM_CMD_GET_STATUS,
+	.mcgrps = om_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(om_mcgrps),
+};
+
+int __init om_genl_init(void)
+{
+	return genl_register_family(&om_genl_family);
+}
+
+void om_genl_uninit(void)
+{
+	genl_unregister_family(&om_genl_family);
+}
