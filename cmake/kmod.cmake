@@ -1,0 +1,52 @@
+# Builds the kernel modules once per target kernel with kbuild.
+#
+# OM_KERNELS lists the kernel releases to build for; by default every
+# kernel whose headers are installed (/lib/modules/KVER/build). kbuild
+# writes its objects next to the sources, so each kernel gets its own copy
+# of the module tree under build/kmod/KVER/.
+
+file(GLOB _om_kernel_builds LIST_DIRECTORIES true /lib/modules/*/build/Makefile)
+set(_om_detected "")
+foreach(_mk IN LISTS _om_kernel_builds)
+  get_filename_component(_kdir "${_mk}" DIRECTORY)
+  get_filename_component(_kver_dir "${_kdir}" DIRECTORY)
+  get_filename_component(_kver "${_kver_dir}" NAME)
+  list(APPEND _om_detected "${_kver}")
+endforeach()
+list(SORT _om_detected)
+set(OM_KERNELS "${_om_detected}" CACHE STRING
+    "Kernel releases to build the modules for (default: all with headers installed)")
+set(OM_KMOD_W "1" CACHE STRING "kbuild warning level (W=) for the modules")
+
+if(NOT OM_KERNELS)
+  message(WARNING "no kernel headers found in /lib/modules/*/build: modules will not be built (run scripts/setup)")
+endif()
+
+file(GLOB_RECURSE _om_kmod_sources CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/modules/*.c ${PROJECT_SOURCE_DIR}/modules/*.h
+     ${PROJECT_SOURCE_DIR}/modules/*Kbuild ${PROJECT_SOURCE_DIR}/modules/Makefile
+     ${PROJECT_SOURCE_DIR}/include/*.h)
+set(OM_KMOD_NAMES omcore)
+set(OM_KMOD_DIRS core)
+
+foreach(_kver IN LISTS OM_KERNELS)
+  set(_tree ${CMAKE_BINARY_DIR}/kmod/${_kver})
+  set(_kos "")
+  foreach(_name _dir IN ZIP_LISTS OM_KMOD_NAMES OM_KMOD_DIRS)
+    list(APPEND _kos ${_tree}/modules/${_dir}/${_name}.ko)
+  endforeach()
+  add_custom_command(
+    OUTPUT ${_kos}
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${_tree}/include ${_tree}/VERSION
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${_tree}
+    COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/modules ${_tree}/modules
+    COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/include ${_tree}/include
+    COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/VERSION ${_tree}/VERSION
+    COMMAND make -s -C ${_tree}/modules KVER=${_kver} W=${OM_KMOD_W}
+            KCFLAGS=-Werror
+    DEPENDS ${_om_kmod_sources} ${PROJECT_SOURCE_DIR}/VERSION
+    COMMENT "Building kernel modules for ${_kver}"
+    VERBATIM)
+  add_custom_target(kmod-${_kver} ALL DEPENDS ${_kos})
+  install(FILES ${_kos} DESTINATION /lib/modules/${_kver}/updates/openmosix)
+endforeach()
