@@ -3,7 +3,8 @@
 # OM_KERNELS lists the kernel releases to build for; by default every
 # kernel whose headers are installed (/lib/modules/KVER/build). kbuild
 # writes its objects next to the sources, so each kernel gets its own copy
-# of the module tree under build/kmod/KVER/.
+# of the module tree under build/kmod/KVER/; the finished .ko files are
+# gathered in build/kmod/KVER/ko/ (what test/vm/run --modules takes).
 
 file(GLOB _om_kernel_builds LIST_DIRECTORIES true /lib/modules/*/build/Makefile)
 set(_om_detected "")
@@ -31,9 +32,11 @@ set(OM_KMOD_DIRS core)
 
 foreach(_kver IN LISTS OM_KERNELS)
   set(_tree ${CMAKE_BINARY_DIR}/kmod/${_kver})
+  set(_built "")
   set(_kos "")
   foreach(_name _dir IN ZIP_LISTS OM_KMOD_NAMES OM_KMOD_DIRS)
-    list(APPEND _kos ${_tree}/modules/${_dir}/${_name}.ko)
+    list(APPEND _built ${_tree}/modules/${_dir}/${_name}.ko)
+    list(APPEND _kos ${_tree}/ko/${_name}.ko)
   endforeach()
   add_custom_command(
     OUTPUT ${_kos}
@@ -44,6 +47,7 @@ foreach(_kver IN LISTS OM_KERNELS)
     COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/VERSION ${_tree}/VERSION
     COMMAND make -s -C ${_tree}/modules KVER=${_kver} W=${OM_KMOD_W}
             KCFLAGS=-Werror
+    COMMAND ${CMAKE_COMMAND} -E copy ${_built} ${_tree}/ko/
     DEPENDS ${_om_kmod_sources} ${PROJECT_SOURCE_DIR}/VERSION
     COMMENT "Building kernel modules for ${_kver}"
     VERBATIM)

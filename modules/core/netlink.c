@@ -16,17 +16,32 @@ static const struct nla_policy om_addr_policy[OM_ADDR_A_MAX + 1] = {
 	[OM_ADDR_A_INET6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
+/*
+ * NLA_POLICY_RANGE() holds s16 bounds; node ids need the full range. Not
+ * const: 6.1's nla_policy points at a mutable netlink_range_validation.
+ */
+static struct netlink_range_validation om_node_id_range __ro_after_init = {
+	.min = 1,
+	.max = OM_NODE_ID_MAX,
+};
+
+static struct netlink_range_validation om_self_id_range __ro_after_init = {
+	.min = 0,		/* derive the id from the local addresses */
+	.max = OM_NODE_ID_MAX,
+};
+
 static const struct nla_policy om_node_policy[OM_NODE_A_MAX + 1] = {
-	[OM_NODE_A_ID]		= NLA_POLICY_RANGE(NLA_U32, 1, OM_NODE_ID_MAX),
+	[OM_NODE_A_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
 	[OM_NODE_A_ADDRS]	= NLA_POLICY_NESTED_ARRAY(om_addr_policy),
 };
 
 static const struct nla_policy om_set_map_policy[OM_A_MAX + 1] = {
-	[OM_A_MAP]		= NLA_POLICY_NESTED_ARRAY(om_node_policy),
+	[OM_A_MAP_NODES]	= { .type = NLA_U32 },
+	[OM_A_NODE]		= NLA_POLICY_NESTED(om_node_policy),
 };
 
 static const struct nla_policy om_set_self_policy[OM_A_MAX + 1] = {
-	[OM_A_NODE_ID]		= NLA_POLICY_MAX(NLA_U32, OM_NODE_ID_MAX),
+	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_self_id_range),
 };
 
 static struct genl_family om_genl_family;
@@ -181,33 +196,42 @@ static int om_parse_node(const struct nlattr *attr, struct om_node *node,
 	return n;
 }
 
-static int om_count_map(const struct nlattr *attr, u32 *nnodes, u32 *naddrs,
-			struct netlink_ext_ack *extack)
+/* The nodes of OM_CMD_SET_MAP: every OM_A_NODE attribute of the message. */
+#define om_for_each_node(node, info, rem)					\
+	nla_for_each_attr(node, genlmsg_data((info)->genlhdr),			\
+			  genlmsg_len((info)->genlhdr), rem)			\
+		if (nla_type(node) == OM_A_NODE)
+
+static int om_count_map(struct genl_info *info, u32 *nnodes, u32 *naddrs)
 {
+	struct nlattr *count = info->attrs[OM_A_MAP_NODES];
 	const struct nlattr *entry;
 	int rem, n;
 
+	if (nla_get_u32(count) > OM_MAP_MAX_NODES) {
+		NL_SET_ERR_MSG_ATTR(info->extack, count, "the map has more nodes than OM_MAP_MAX_NODES");
+		return -E2BIG;
+	}
 	*nnodes = *naddrs = 0;
-	nla_for_each_nested(entry, attr, rem) {
-		if (*nnodes == OM_MAP_MAX_NODES) {
-			NL_SET_ERR_MSG_ATTR(extack, entry, "the map has more nodes than OM_MAP_MAX_NODES");
-			return -E2BIG;
-		}
-		n = om_parse_node(entry, NULL, NULL, extack);
+	om_for_each_node(entry, info, rem) {
+		n = om_parse_node(entry, NULL, NULL, info->extack);
 		if (n < 0)
 			return n;
 		*naddrs += n;
 		if (*naddrs > OM_MAP_MAX_ADDRS) {
-			NL_SET_ERR_MSG_ATTR(extack, entry, "the map has more addresses than OM_MAP_MAX_ADDRS");
+			NL_SET_ERR_MSG_ATTR(info->extack, entry, "the map has more addresses than OM_MAP_MAX_ADDRS");
 			return -E2BIG;
 		}
 		(*nnodes)++;
 	}
+	if (*nnodes != nla_get_u32(count)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, count, "OM_A_MAP_NODES differs from the number of OM_A_NODE attributes");
+		return -EINVAL;
+	}
 	return 0;
 }
 
-static struct om_map *om_parse_map(const struct nlattr *attr,
-				   struct netlink_ext_ack *extack)
+static struct om_map *om_parse_map(struct genl_info *info)
 {
 	const struct nlattr *entry;
 	struct om_node *node;
@@ -215,22 +239,23 @@ static struct om_map *om_parse_map(const struct nlattr *attr,
 	u32 nnodes, naddrs, first = 0;
 	int rem, err;
 
-	err = om_count_map(attr, &nnodes, &naddrs, extack);
+	err = om_count_map(info, &nnodes, &naddrs);
 	if (err)
 		return ERR_PTR(err);
 	map = om_map_alloc(nnodes, naddrs);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
 	node = map->nodes;
-	nla_for_each_nested(entry, attr, rem) {
-		err = om_parse_node(entry, node, &map->addrs[first], extack);
+	om_for_each_node(entry, info, rem) {
+		err = om_parse_node(entry, node, &map->addrs[first],
+				    info->extack);
 		if (err < 0)
 			goto err_put_map;
 		node->first = first;
 		first += node->naddrs;
 		node++;
 	}
-	err = om_map_check(map, extack);
+	err = om_map_check(map, info->extack);
 	if (err)
 		goto err_put_map;
 	return map;
@@ -265,11 +290,11 @@ static int om_nl_set_map(struct sk_buff *skb, struct genl_info *info)
 {
 	struct om_map *map;
 
-	if (!info->attrs[OM_A_MAP]) {
-		NL_SET_ERR_MSG(info->extack, "OM_A_MAP is missing (an empty OM_A_MAP clears the map)");
+	if (!info->attrs[OM_A_MAP_NODES]) {
+		NL_SET_ERR_MSG(info->extack, "OM_A_MAP_NODES is missing (0 clears the map)");
 		return -EINVAL;
 	}
-	map = om_parse_map(info->attrs[OM_A_MAP], info->extack);
+	map = om_parse_map(info);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	/* The reference moves to the published map; it outlives the call. */

@@ -22,16 +22,21 @@
  *
  * OM_CMD_SET_MAP (do, admin): replace the whole map atomically. Either the
  * new map is valid as a whole and replaces the old one, or nothing changes.
- *   OM_A_MAP                  nest, required; empty clears the map
- *     0: OM_A_NODE            nest (array index as type, any value)
- *       OM_NODE_A_ID          u32, 1..OM_NODE_ID_MAX, unique in the map
- *       OM_NODE_A_ADDRS       nest, 1..OM_NODE_MAX_ADDRS entries; the first
+ * A map can outgrow one attribute (64 KiB), so its nodes are top-level
+ * attributes of the message rather than one nested list.
+ *   OM_A_MAP_NODES            u32, required: how many OM_A_NODE follow;
+ *                             0 clears the map
+ *   OM_A_NODE                 nest, once per node
+ *     OM_NODE_A_ID            u32, 1..OM_NODE_ID_MAX, unique in the map
+ *     OM_NODE_A_ADDRS         nest, 1..OM_NODE_MAX_ADDRS entries; the first
  *                             is the node's own address, aliases follow
- *         0: (any type)       nest
- *           OM_ADDR_A_INET    4 bytes, network order        } exactly one
- *           OM_ADDR_A_INET6   16 bytes, network order       }
- *       1: OM_A_NODE ...
- *   Every address is a unicast address used by one node only. At most
+ *       0: (any type)         nest
+ *         OM_ADDR_A_INET      4 bytes, network order        } exactly one
+ *         OM_ADDR_A_INET6     16 bytes, network order       }
+ *       1: ...
+ *   OM_A_NODE ...
+ *   Every address is a unicast address of one node only (not unspecified,
+ *   multicast, broadcast, loopback or IPv4-mapped). At most
  *   OM_MAP_MAX_NODES nodes and OM_MAP_MAX_ADDRS addresses in all.
  *   The reply is empty; OM_CMD_MAP_CHANGED goes to OM_MCGRP_EVENTS.
  *
@@ -82,7 +87,6 @@ enum om_attr {
 	OM_A_MAP_ADDRS,
 	OM_A_LIMIT_NODES,
 	OM_A_LIMIT_ADDRS,
-	OM_A_MAP,
 	OM_A_NODE,
 	OM_A_PAD,
 	__OM_A_LAST
