@@ -1,0 +1,56 @@
+# Helpers for the scenarios that drive omcore through omctl.
+# shellcheck shell=bash
+# The caller sets OMT_BUILD to the CMake build directory.
+OMCTL=${OMT_BUILD:?OMT_BUILD must name the build directory}/omctl/omctl
+OMNL=test/vm/tools/omnl.py
+MAPS=test/vm/data/maps
+
+omctl() { "$OMCTL" "$@"; }
+
+# json_eq WHAT EXPECTED ACTUAL: fail unless the two JSON texts are equal values.
+json_eq() {
+	python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' \
+		"$2" "$3" || fail "$1: expected $2, got $3"
+}
+
+# json_get JSON EXPR: print EXPR evaluated on the parsed JSON as `j`.
+json_get() {
+	python3 -c 'import json,sys; j = json.loads(sys.argv[1]); print(json.dumps(eval(sys.argv[2])))' "$1" "$2"
+}
+
+generation() { json_get "$(omctl status --json)" 'j["map_generation"]'; }
+
+# expect_fail WANT_STATUS WANT_TEXT CMD...: CMD must exit WANT_STATUS and
+# print WANT_TEXT (a fixed string) on stderr.
+expect_fail() {
+	local want=$1 text=$2 rc=0 err
+	shift 2
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	expect_eq "exit status of $*" "$want" "$rc"
+	grep -qF -- "$text" <<<"$err" || fail "$*: expected '$text' in: $err"
+}
+
+# write_map FILE NODES [ADDRS_PER_NODE]: a map of NODES single-line nodes in
+# 10.0.0.0/8, with ADDRS_PER_NODE-1 aliases each.
+write_map() {
+	python3 - "$@" <<'PY'
+import sys
+path, nodes = sys.argv[1], int(sys.argv[2])
+per = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+ip = lambda i: f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+with open(path, "w") as f:
+    for n in range(nodes):
+        f.write(f"{n + 1} {ip(n * per + 1)} 1\n")
+        for a in range(1, per):
+            f.write(f"{n + 1} {ip(n * per + 1 + a)} ALIAS\n")
+PY
+}
+
+# expect_map JSON_FILE: `omctl map show --json` equals JSON_FILE, whose
+# "generation" is null: the current generation is expected there.
+expect_map() {
+	local got want
+	got=$(omctl map show --json)
+	want=$(json_get "$(cat "$1")" "{**j, 'generation': $(generation)}")
+	json_eq "map show --json after loading ${1%.json}.map" "$want" "$got"
+}
