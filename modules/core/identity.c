@@ -4,6 +4,7 @@
 
 #include <linux/compiler.h>
 #include <linux/in.h>
+#include <linux/ipv6.h>
 #include <net/addrconf.h>
 #include <net/net_namespace.h>
 #include <net/route.h>
@@ -20,7 +21,8 @@ static bool om_addr_is_local(const struct om_addr *a)
 {
 	if (a->family == AF_INET)
 		return inet_addr_type(&init_net, a->v4) == RTN_LOCAL;
-	return ipv6_chk_addr(&init_net, &a->v6, NULL, 0);
+	/* With ipv6.disable=1 the address tables do not exist. */
+	return ipv6_mod_enabled() && ipv6_chk_addr(&init_net, &a->v6, NULL, 0);
 }
 
 static bool om_node_is_local(const struct om_map *map,

@@ -13,6 +13,7 @@
 
 static struct om_map __rcu *om_map_current;
 static DEFINE_MUTEX(om_map_lock);	/* serialises om_map_replace() */
+static atomic_t om_maps_alive = ATOMIC_INIT(0);	/* catches a lost put */
 
 /* One allocation holds the header and both arrays, so one kvfree frees all. */
 struct om_map *om_map_alloc(u32 nnodes, u32 naddrs)
@@ -27,6 +28,7 @@ struct om_map *om_map_alloc(u32 nnodes, u32 naddrs)
 	if (!map)
 		return NULL;
 	kref_init(&map->ref);
+	atomic_inc(&om_maps_alive);
 	map->nnodes = nnodes;
 	map->naddrs = naddrs;
 	map->nodes = (struct om_node *)(map + 1);
@@ -38,6 +40,7 @@ static void om_map_release(struct kref *ref)
 {
 	struct om_map *map = container_of(ref, struct om_map, ref);
 
+	atomic_dec(&om_maps_alive);
 	/* om_map_get() may still be looking at it under rcu_read_lock(). */
 	kvfree_rcu(map, rcu);
 }
@@ -79,13 +82,19 @@ static int om_addr_cmp(const void *a, const void *b)
 	return memcmp(&x->v6, &y->v6, sizeof(x->v6));
 }
 
-static bool om_addr_usable(const struct om_addr *a)
+/*
+ * Whether peers can reach a node at @a. Link-local addresses are refused:
+ * without an interface they name no host, and they repeat across links.
+ */
+bool om_addr_usable(const struct om_addr *a)
 {
 	if (a->family == AF_INET)
 		return !ipv4_is_zeronet(a->v4) && !ipv4_is_multicast(a->v4) &&
-		       !ipv4_is_lbcast(a->v4) && !ipv4_is_loopback(a->v4);
+		       !ipv4_is_lbcast(a->v4) && !ipv4_is_loopback(a->v4) &&
+		       !ipv4_is_linklocal_169(a->v4);
 	return !ipv6_addr_any(&a->v6) && !ipv6_addr_is_multicast(&a->v6) &&
-	       !ipv6_addr_loopback(&a->v6) && !ipv6_addr_v4mapped(&a->v6);
+	       !ipv6_addr_loopback(&a->v6) && !ipv6_addr_v4mapped(&a->v6) &&
+	       !(ipv6_addr_type(&a->v6) & IPV6_ADDR_LINKLOCAL);
 }
 
 /* An address used twice would make two nodes claim one peer. */
@@ -96,12 +105,6 @@ static int om_map_check_addrs(const struct om_map *map,
 	u32 i;
 	int err = 0;
 
-	for (i = 0; i < map->naddrs; i++) {
-		if (!om_addr_usable(&map->addrs[i])) {
-			NL_SET_ERR_MSG(extack, "node address is not a unicast address of another host (any, multicast, broadcast, loopback or v4-mapped)");
-			return -EINVAL;
-		}
-	}
 	sorted = kvmalloc_array(map->naddrs, sizeof(*sorted), GFP_KERNEL);
 	if (!sorted)
 		return -ENOMEM;
@@ -118,8 +121,11 @@ static int om_map_check_addrs(const struct om_map *map,
 	return err;
 }
 
-/* Sorts the nodes by id and refuses what the map format forbids. */
-int om_map_check(struct om_map *map, struct netlink_ext_ack *extack)
+/*
+ * Readers find nodes by id and dumps list them in id order; sorting also
+ * puts duplicates side by side.
+ */
+int om_map_sort_and_check(struct om_map *map, struct netlink_ext_ack *extack)
 {
 	u32 i;
 
@@ -133,8 +139,14 @@ int om_map_check(struct om_map *map, struct netlink_ext_ack *extack)
 	return om_map_check_addrs(map, extack);
 }
 
-/* Publishes @map, taking over the caller's reference; returns its generation. */
-u64 om_map_replace(struct om_map *map)
+/*
+ * Publishes @map as the next generation, taking over the caller's
+ * reference. @published runs under the lock, so that what it announces
+ * about each map goes out in generation order; @map lives until it returns.
+ */
+void om_map_replace(struct om_map *map,
+		    void (*published)(const struct om_map *map, void *arg),
+		    void *arg)
 {
 	struct om_map *old;
 
@@ -143,9 +155,9 @@ u64 om_map_replace(struct om_map *map)
 					lockdep_is_held(&om_map_lock));
 	map->generation = old->generation + 1;
 	rcu_assign_pointer(om_map_current, map);
+	published(map, arg);
 	mutex_unlock(&om_map_lock);
 	om_map_put(old);
-	return map->generation;
 }
 
 int om_map_init(void)
@@ -165,4 +177,6 @@ void om_map_uninit(void)
 
 	RCU_INIT_POINTER(om_map_current, NULL);
 	om_map_put(map);
+	WARN(atomic_read(&om_maps_alive), "omcore: %d node maps leaked\n",
+	     atomic_read(&om_maps_alive));
 }

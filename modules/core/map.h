@@ -40,8 +40,11 @@ struct om_map {
 };
 
 struct om_map *om_map_alloc(u32 nnodes, u32 naddrs);
-int om_map_check(struct om_map *map, struct netlink_ext_ack *extack);
-u64 om_map_replace(struct om_map *map);
+int om_map_sort_and_check(struct om_map *map, struct netlink_ext_ack *extack);
+void om_map_replace(struct om_map *map,
+		    void (*published)(const struct om_map *map, void *arg),
+		    void *arg);
+bool om_addr_usable(const struct om_addr *a);
 
 struct om_map *om_map_get(void);
 void om_map_put(struct om_map *map);

@@ -104,7 +104,7 @@ static int om_put_status(struct sk_buff *skb, const struct om_map *map)
 
 	if (nla_put_string(skb, OM_A_VERSION, OM_VERSION) ||
 	    (id && nla_put_u32(skb, OM_A_NODE_ID, id)) ||
-	    nla_put_u8(skb, OM_A_SELF_SOURCE, source) ||
+	    nla_put_u32(skb, OM_A_SELF_SOURCE, source) ||
 	    nla_put_u64_64bit(skb, OM_A_MAP_GENERATION, map->generation,
 			      OM_A_PAD) ||
 	    nla_put_u32(skb, OM_A_MAP_NODES, map->nnodes) ||
@@ -144,14 +144,39 @@ err_free_msg:
 	return err;
 }
 
-/*
- * Reads one node of OM_CMD_SET_MAP. With @node NULL it only counts the
- * addresses, so the caller can size the map before filling it in.
- */
-static int om_parse_node(const struct nlattr *attr, struct om_node *node,
-			 struct om_addr *addrs, struct netlink_ext_ack *extack)
+static int om_parse_addr(const struct nlattr *entry, struct om_addr *addr,
+			 struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[OM_NODE_A_MAX + 1], *ta[OM_ADDR_A_MAX + 1];
+	struct nlattr *tb[OM_ADDR_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, OM_ADDR_A_MAX, entry, om_addr_policy, extack);
+	if (err)
+		return err;
+	if (!tb[OM_ADDR_A_INET] == !tb[OM_ADDR_A_INET6]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "an address needs exactly one of OM_ADDR_A_INET and OM_ADDR_A_INET6");
+		return -EINVAL;
+	}
+	if (tb[OM_ADDR_A_INET]) {
+		addr->family = AF_INET;
+		addr->v4 = nla_get_in_addr(tb[OM_ADDR_A_INET]);
+	} else {
+		addr->family = AF_INET6;
+		addr->v6 = nla_get_in6_addr(tb[OM_ADDR_A_INET6]);
+	}
+	if (!om_addr_usable(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "not an address a peer can be reached at (0.0.0.0/8, multicast, broadcast, loopback, link-local, :: or IPv4-mapped)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Fills @node and its addresses, at most @room of them, from one OM_A_NODE. */
+static int om_parse_node(const struct nlattr *attr, struct om_node *node,
+			 struct om_addr *addrs, u32 room,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[OM_NODE_A_MAX + 1];
 	const struct nlattr *entry;
 	int err, rem, n = 0;
 
@@ -168,44 +193,56 @@ static int om_parse_node(const struct nlattr *attr, struct om_node *node,
 			NL_SET_ERR_MSG_ATTR(extack, entry, "too many addresses for one node (limit OM_NODE_MAX_ADDRS)");
 			return -E2BIG;
 		}
-		err = nla_parse_nested(ta, OM_ADDR_A_MAX, entry, om_addr_policy,
-				       extack);
+		if (WARN_ON_ONCE(n == room))	/* om_count_map() counted less */
+			return -EINVAL;
+		err = om_parse_addr(entry, &addrs[n++], extack);
 		if (err)
 			return err;
-		if (!ta[OM_ADDR_A_INET] == !ta[OM_ADDR_A_INET6]) {
-			NL_SET_ERR_MSG_ATTR(extack, entry, "an address needs exactly one of OM_ADDR_A_INET and OM_ADDR_A_INET6");
-			return -EINVAL;
-		}
-		if (addrs && ta[OM_ADDR_A_INET]) {
-			addrs[n].family = AF_INET;
-			addrs[n].v4 = nla_get_in_addr(ta[OM_ADDR_A_INET]);
-		} else if (addrs) {
-			addrs[n].family = AF_INET6;
-			addrs[n].v6 = nla_get_in6_addr(ta[OM_ADDR_A_INET6]);
-		}
-		n++;
+	}
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OM_NODE_A_ADDRS], "bytes left over after the last address");
+		return -EINVAL;
 	}
 	if (!n) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[OM_NODE_A_ADDRS], "a node needs at least one address");
 		return -EINVAL;
 	}
-	if (node) {
-		node->id = nla_get_u32(tb[OM_NODE_A_ID]);
-		node->naddrs = n;
+	node->id = nla_get_u32(tb[OM_NODE_A_ID]);
+	node->naddrs = n;
+	return 0;
+}
+
+/*
+ * The number of addresses of a node that passed strict validation. Netlink
+ * lets a repeated attribute override the earlier one; in a node that would
+ * make the count and the parse disagree, so a node says each thing once.
+ */
+static int om_count_node_addrs(const struct nlattr *node,
+			       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr, *entry, *seen[OM_NODE_A_MAX + 1] = {};
+	int rem, arem, n = 0;
+
+	nla_for_each_nested(attr, node, rem) {
+		if (nla_type(attr) > OM_NODE_A_MAX)
+			continue;	/* refused by the policy already */
+		if (seen[nla_type(attr)]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "a node attribute appears twice");
+			return -EINVAL;
+		}
+		seen[nla_type(attr)] = attr;
 	}
+	if (seen[OM_NODE_A_ADDRS])
+		nla_for_each_nested(entry, seen[OM_NODE_A_ADDRS], arem)
+			n++;
 	return n;
 }
 
-/* The nodes of OM_CMD_SET_MAP: every OM_A_NODE attribute of the message. */
-#define om_for_each_node(node, info, rem)					\
-	nla_for_each_attr(node, genlmsg_data((info)->genlhdr),			\
-			  genlmsg_len((info)->genlhdr), rem)			\
-		if (nla_type(node) == OM_A_NODE)
-
+/* Sizes the map before it is parsed, enforcing the limits. */
 static int om_count_map(struct genl_info *info, u32 *nnodes, u32 *naddrs)
 {
 	struct nlattr *count = info->attrs[OM_A_MAP_NODES];
-	const struct nlattr *entry;
+	const struct nlattr *node;
 	int rem, n;
 
 	if (nla_get_u32(count) > OM_MAP_MAX_NODES) {
@@ -213,16 +250,18 @@ static int om_count_map(struct genl_info *info, u32 *nnodes, u32 *naddrs)
 		return -E2BIG;
 	}
 	*nnodes = *naddrs = 0;
-	om_for_each_node(entry, info, rem) {
-		n = om_parse_node(entry, NULL, NULL, info->extack);
+	nlmsg_for_each_attr(node, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(node) != OM_A_NODE)
+			continue;
+		(*nnodes)++;
+		n = om_count_node_addrs(node, info->extack);
 		if (n < 0)
 			return n;
 		*naddrs += n;
 		if (*naddrs > OM_MAP_MAX_ADDRS) {
-			NL_SET_ERR_MSG_ATTR(info->extack, entry, "the map has more addresses than OM_MAP_MAX_ADDRS");
+			NL_SET_ERR_MSG_ATTR(info->extack, node, "the map has more addresses than OM_MAP_MAX_ADDRS");
 			return -E2BIG;
 		}
-		(*nnodes)++;
 	}
 	if (*nnodes != nla_get_u32(count)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, count, "OM_A_MAP_NODES differs from the number of OM_A_NODE attributes");
@@ -233,7 +272,7 @@ static int om_count_map(struct genl_info *info, u32 *nnodes, u32 *naddrs)
 
 static struct om_map *om_parse_map(struct genl_info *info)
 {
-	const struct nlattr *entry;
+	const struct nlattr *attr;
 	struct om_node *node;
 	struct om_map *map;
 	u32 nnodes, naddrs, first = 0;
@@ -246,16 +285,18 @@ static struct om_map *om_parse_map(struct genl_info *info)
 	if (!map)
 		return ERR_PTR(-ENOMEM);
 	node = map->nodes;
-	om_for_each_node(entry, info, rem) {
-		err = om_parse_node(entry, node, &map->addrs[first],
-				    info->extack);
-		if (err < 0)
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != OM_A_NODE)
+			continue;
+		err = om_parse_node(attr, node, &map->addrs[first],
+				    naddrs - first, info->extack);
+		if (err)
 			goto err_put_map;
 		node->first = first;
 		first += node->naddrs;
 		node++;
 	}
-	err = om_map_check(map, info->extack);
+	err = om_map_sort_and_check(map, info->extack);
 	if (err)
 		goto err_put_map;
 	return map;
@@ -265,29 +306,58 @@ err_put_map:
 	return ERR_PTR(err);
 }
 
-static void om_notify_map_changed(const struct om_map *map)
+/* What SET_MAP replies and OM_CMD_MAP_CHANGED announces about a map. */
+static int om_fill_map_changed(struct sk_buff *msg, const struct om_map *map,
+			       struct genl_info *info, u8 cmd)
 {
-	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &om_genl_family, 0, OM_CMD_MAP_CHANGED);
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, OM_A_MAP_GENERATION, map->generation,
+	if (info)
+		hdr = genlmsg_put_reply(msg, info, &om_genl_family, 0, cmd);
+	else
+		hdr = genlmsg_put(msg, 0, 0, &om_genl_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, OM_A_MAP_GENERATION, map->generation,
 			      OM_A_PAD) ||
 	    nla_put_u32(msg, OM_A_MAP_NODES, map->nnodes)) {
-		nlmsg_free(msg);
-		return;
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&om_genl_family, msg, 0, OM_MCGRP_EVENTS_IDX,
+	return 0;
+}
+
+struct om_set_map_ctx {
+	struct genl_info *info;
+	struct sk_buff *reply;
+	int err;
+};
+
+/* Runs under the map lock: the reply and the event carry this map's facts. */
+static void om_map_published(const struct om_map *map, void *arg)
+{
+	struct om_set_map_ctx *ctx = arg;
+	struct sk_buff *event;
+
+	ctx->err = om_fill_map_changed(ctx->reply, map, ctx->info,
+				       OM_CMD_SET_MAP);
+	if (!genl_has_listeners(&om_genl_family, &init_net, OM_MCGRP_EVENTS_IDX))
+		return;
+	event = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!event)
+		return;
+	if (om_fill_map_changed(event, map, NULL, OM_CMD_MAP_CHANGED)) {
+		nlmsg_free(event);
+		return;
+	}
+	genlmsg_multicast(&om_genl_family, event, 0, OM_MCGRP_EVENTS_IDX,
 			  GFP_KERNEL);
 }
 
 static int om_nl_set_map(struct sk_buff *skb, struct genl_info *info)
 {
+	struct om_set_map_ctx ctx = { .info = info };
 	struct om_map *map;
 
 	if (!info->attrs[OM_A_MAP_NODES]) {
@@ -297,12 +367,18 @@ static int om_nl_set_map(struct sk_buff *skb, struct genl_info *info)
 	map = om_parse_map(info);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-	/* The reference moves to the published map; it outlives the call. */
-	kref_get(&map->ref);
-	om_map_replace(map);
-	om_notify_map_changed(map);
-	om_map_put(map);
-	return 0;
+	/* Allocated first: once the map is replaced, the call must succeed. */
+	ctx.reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!ctx.reply) {
+		om_map_put(map);
+		return -ENOMEM;
+	}
+	om_map_replace(map, om_map_published, &ctx);
+	if (ctx.err) {
+		nlmsg_free(ctx.reply);
+		return ctx.err;
+	}
+	return genlmsg_reply(ctx.reply, info);
 }
 
 static int om_nl_set_self(struct sk_buff *skb, struct genl_info *info)
@@ -315,17 +391,29 @@ static int om_nl_set_self(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* A dump walks the map that was current at its start: cb->args[0]. */
+/* A dump walks the map that was current at its start, however it changes. */
+struct om_map_dump {
+	struct om_map *map;
+	u32 next;		/* index of the next node to send */
+	bool header_sent;	/* for an empty map: the one message */
+};
+static_assert(sizeof(struct om_map_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+static struct om_map_dump *om_map_dump(struct netlink_callback *cb)
+{
+	return (struct om_map_dump *)cb->ctx;
+}
+
 static int om_nl_get_map_start(struct netlink_callback *cb)
 {
-	cb->args[0] = (long)om_map_get();
-	cb->args[1] = 0;
+	*om_map_dump(cb) = (struct om_map_dump){ .map = om_map_get() };
 	return 0;
 }
 
 static int om_nl_get_map_done(struct netlink_callback *cb)
 {
-	om_map_put((struct om_map *)cb->args[0]);
+	om_map_put(om_map_dump(cb)->map);
 	return 0;
 }
 
@@ -350,18 +438,17 @@ static int om_put_map_msg(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int om_nl_get_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct om_map *map = (const struct om_map *)cb->args[0];
-	long i = cb->args[1];
+	struct om_map_dump *dump = om_map_dump(cb);
+	const struct om_map *map = dump->map;
 
 	if (!map->nnodes) {
-		if (i == 0 && !om_put_map_msg(skb, cb, map, NULL))
-			cb->args[1] = 1;
+		if (!dump->header_sent && !om_put_map_msg(skb, cb, map, NULL))
+			dump->header_sent = true;
 		return skb->len;
 	}
-	for (; i < map->nnodes; i++)
-		if (om_put_map_msg(skb, cb, map, &map->nodes[i]))
+	for (; dump->next < map->nnodes; dump->next++)
+		if (om_put_map_msg(skb, cb, map, &map->nodes[dump->next]))
 			break;
-	cb->args[1] = i;
 	return skb->len;
 }
 
@@ -398,7 +485,7 @@ static struct genl_family om_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = om_genl_ops,
 	.n_ops = ARRAY_SIZE(om_genl_ops),
-	.resv_start_op = OM_CMD_GET_STATUS,
+	.parallel_ops = true,	/* the map has its own locking */
 	.mcgrps = om_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(om_mcgrps),
 };

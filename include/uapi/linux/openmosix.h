@@ -6,14 +6,21 @@
  * Family "openmosix", version OM_GENL_VERSION, init_net only. Every command
  * is strictly validated; a rejection carries an extended-ack message and,
  * where one attribute is at fault, points at it. Commands that change state
- * need CAP_NET_ADMIN.
+ * need CAP_NET_ADMIN. As everywhere in netlink, a repeated top-level
+ * attribute overrides the earlier one (OM_A_NODE excepted: it is a list);
+ * inside OM_A_NODE nothing may repeat.
+ *
+ * The family's id, and its group's, change whenever the module is loaded
+ * again: a long-lived client resolves them again after an error, and finds
+ * the map empty and the generation back at 0. Its event subscription ends
+ * with the module.
  *
  * OM_CMD_GET_STATUS (do)
  *   request: no attributes
  *   reply:
  *     OM_A_VERSION            string, module version
  *     OM_A_NODE_ID            u32, this node's id (absent while unknown)
- *     OM_A_SELF_SOURCE        u8, enum om_self_source: how the id was found
+ *     OM_A_SELF_SOURCE        u32, enum om_self_source: how the id was found
  *     OM_A_MAP_GENERATION     u64, bumped by every OM_CMD_SET_MAP
  *     OM_A_MAP_NODES          u32, nodes in the current map
  *     OM_A_MAP_ADDRS          u32, addresses in the current map
@@ -30,15 +37,17 @@
  *     OM_NODE_A_ID            u32, 1..OM_NODE_ID_MAX, unique in the map
  *     OM_NODE_A_ADDRS         nest, 1..OM_NODE_MAX_ADDRS entries; the first
  *                             is the node's own address, aliases follow
- *       0: (any type)         nest
+ *       1: (type ignored)     nest; replies number them 1, 2, ...
  *         OM_ADDR_A_INET      4 bytes, network order        } exactly one
  *         OM_ADDR_A_INET6     16 bytes, network order       }
- *       1: ...
+ *       2: ...
  *   OM_A_NODE ...
- *   Every address is a unicast address of one node only (not unspecified,
- *   multicast, broadcast, loopback or IPv4-mapped). At most
+ *   Every address is a unicast address of one node only (not in 0.0.0.0/8,
+ *   multicast, broadcast, loopback, link-local, :: or IPv4-mapped). At most
  *   OM_MAP_MAX_NODES nodes and OM_MAP_MAX_ADDRS addresses in all.
- *   The reply is empty; OM_CMD_MAP_CHANGED goes to OM_MCGRP_EVENTS.
+ *   reply:
+ *     OM_A_MAP_GENERATION     u64, the generation of the map just installed
+ *   OM_CMD_MAP_CHANGED goes to OM_MCGRP_EVENTS as well.
  *
  * OM_CMD_GET_MAP (dump): the map as it was when the dump started, however
  * it changes meanwhile; one message per node, nodes sorted by id. A dump of
@@ -47,7 +56,8 @@
  *   OM_A_NODE                 nest, as in OM_CMD_SET_MAP
  *
  * OM_CMD_SET_SELF (do, admin): set this node's id explicitly, or go back to
- * deriving it from the local addresses that appear in the map.
+ * deriving it from the local addresses that appear in the map. No event:
+ * the derived id follows the addresses, which change without one too.
  *   OM_A_NODE_ID              u32, 1..OM_NODE_ID_MAX, or 0 for "derive"
  *
  * OM_CMD_MAP_CHANGED (event on OM_MCGRP_EVENTS)

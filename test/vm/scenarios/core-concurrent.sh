@@ -46,11 +46,14 @@ for i in $(seq "$writers"); do
 done
 [ -n "$found" ] || fail "the final map is none of the loaded ones"
 
-log "the largest map: 4096 nodes, 8192 addresses"
+log "the largest maps: 4096 nodes, 8192 addresses, IPv4 and IPv6"
 write_map /tmp/max.map 4096 2
-omctl map load /tmp/max.map >/dev/null
-json=$(omctl map show --json)
-expect_eq "nodes read back" 4096 "$(json_get "$json" 'len(j["nodes"])')"
-expect_eq "addresses read back" 8192 "$(json_get "$json" 'sum(len(n["addresses"]) for n in j["nodes"])')"
-expect_eq "last node" '{"id": 4096, "addresses": ["10.0.31.255", "10.0.32.0"]}' "$(json_get "$json" 'j["nodes"][-1]')"
+write_map /tmp/max6.map 4096 2 inet6
+for family in "" 6; do
+	omctl map load "/tmp/max$family.map" >/dev/null
+	json=$(omctl map show --json)
+	expect_eq "nodes read back" 4096 "$(json_get "$json" 'len(j["nodes"])')"
+	expect_eq "addresses read back" 8192 "$(json_get "$json" 'sum(len(n["addresses"]) for n in j["nodes"])')"
+done
+expect_eq "last node" '{"id": 4096, "addresses": ["fd00::1fff", "fd00::2000"]}' "$(json_get "$json" 'j["nodes"][-1]')"
 rmmod omcore

@@ -12,8 +12,12 @@ expect_eq "generation of a fresh module" 0 "$(json_get "$status" 'j["map_generat
 expect_eq "version" "\"$(cat VERSION)\"" "$(json_get "$status" 'j["version"]')"
 expect_eq "node id without a map" null "$(json_get "$status" 'j["node_id"]')"
 
-# The seeds' hostname example resolves node1..node4 at load time.
-for n in 1 2 3 4; do echo "192.168.1.$n node$n"; done >>/etc/hosts
+# The seeds' hostname example resolves node1..node4 at load time (the
+# harness's own node1 entry would come first).
+{
+	echo "127.0.0.1 localhost"
+	for n in 1 2 3 4; do echo "192.168.1.$n node$n"; done
+} >/etc/hosts
 
 for map in "$MAPS"/seed-*.map "$MAPS"/mixed.map; do
 	log "loading $map"

@@ -14,8 +14,10 @@ json_eq() {
 }
 
 # json_get JSON EXPR: print EXPR evaluated on the parsed JSON as `j`.
+# (The JSON goes through stdin: a big map exceeds the argument limit.)
 json_get() {
-	python3 -c 'import json,sys; j = json.loads(sys.argv[1]); print(json.dumps(eval(sys.argv[2])))' "$1" "$2"
+	python3 -c 'import json,sys; j = json.load(sys.stdin); print(json.dumps(eval(sys.argv[1])))' \
+		"$2" <<<"$1"
 }
 
 generation() { json_get "$(omctl status --json)" 'j["map_generation"]'; }
@@ -30,14 +32,17 @@ expect_fail() {
 	grep -qF -- "$text" <<<"$err" || fail "$*: expected '$text' in: $err"
 }
 
-# write_map FILE NODES [ADDRS_PER_NODE]: a map of NODES single-line nodes in
-# 10.0.0.0/8, with ADDRS_PER_NODE-1 aliases each.
+# write_map FILE NODES [ADDRS_PER_NODE [inet6]]: a map of NODES single-line
+# nodes in 10.0.0.0/8 (or fd00::/64), with ADDRS_PER_NODE-1 aliases each.
 write_map() {
 	python3 - "$@" <<'PY'
 import sys
 path, nodes = sys.argv[1], int(sys.argv[2])
 per = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-ip = lambda i: f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+if sys.argv[4:] == ["inet6"]:
+    ip = lambda i: f"fd00::{i >> 16 & 0xffff:x}:{i & 0xffff:x}"
+else:
+    ip = lambda i: f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
 with open(path, "w") as f:
     for n in range(nodes):
         f.write(f"{n + 1} {ip(n * per + 1)} 1\n")
