@@ -1,0 +1,41 @@
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "genl_client.hpp"
+#include "resolver.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace om::cli {
+
+// Everything a command works with. main() wires the real things; the unit
+// tests wire a fake kernel and string streams.
+struct Context {
+	std::ostream &out;	// results
+	std::ostream &err;	// map file errors, FILE:LINE:COL: message
+	spdlog::logger &log;	// everything else for the user: "omctl: ..."
+	Resolver &resolver;
+	std::vector<std::string> map_paths;	// what 'map load' searches without FILE
+	// Connects on first use, so that --help, usage errors and map file errors
+	// work without the omcore module.
+	std::function<Kernel &()> kernel;
+};
+
+// omctl's exit statuses.
+enum ExitStatus : int {
+	kSuccess = 0,
+	kFailure = 1,	// the command ran and failed: kernel refusal, map errors, I/O
+	kUsage = 2,	// the command line makes no sense
+};
+
+// Runs omctl with ARGS (argv without the program name); returns the exit status.
+int run(std::span<const std::string> args, Context &ctx);
+
+} // namespace om::cli

@@ -1,0 +1,123 @@
+#include "genl_libnl.hpp"
+
+#include <cerrno>
+#include <fmt/format.h>
+#include <iterator>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <spdlog/spdlog.h>
+
+#include "genl_codec.hpp"
+#include "nl_exchange.hpp"
+
+namespace om {
+
+namespace {
+
+// A dump restarted this often is being outrun by map changes.
+constexpr int kDumpAttempts = 3;
+
+void ignore_replies(nlmsghdr *)
+{
+}
+
+} // namespace
+
+GenlLibnl::GenlLibnl(const std::string &family) : sock_(open_genl_socket())
+{
+	family_ = genl_ctrl_resolve(sock_.get(), family.c_str());
+	if (family_ == -NLE_OBJ_NOTFOUND)
+		throw KernelError(ENOENT, "",
+				  fmt::format("the kernel has no '{}' generic netlink family: the "
+					      "omcore module is not loaded (modprobe omcore)", family));
+	if (family_ < 0)
+		throw KernelError(EIO, "", fmt::format("cannot look up the '{}' generic netlink "
+						       "family: {}", family, nl_geterror(family_)));
+	spdlog::debug("generic netlink family '{}' has id {}", family, family_);
+}
+
+NlMsgPtr GenlLibnl::request(std::uint8_t cmd, int flags, std::size_t payload) const
+{
+	NlMsgPtr msg(nlmsg_alloc_size(nlmsg_total_size(static_cast<int>(GENL_HDRLEN + payload))));
+	if (!msg)
+		throw std::bad_alloc();
+	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, flags, cmd,
+			 OM_GENL_VERSION))
+		throw std::logic_error("no room for the generic netlink header");
+	return msg;
+}
+
+Status GenlLibnl::status()
+{
+	const NlMsgPtr msg = request(OM_CMD_GET_STATUS, 0);
+	std::optional<Status> status;
+	exchange(sock_.get(), msg.get(), "reading the status",
+		 [&](nlmsghdr *nlh) { status = parse_status(nlh); });
+	if (!status)
+		throw KernelError(EPROTO, "", "reading the status failed: the kernel acked "
+					      "the request without a reply");
+	return *status;
+}
+
+std::uint64_t GenlLibnl::set_map(const Map &map)
+{
+	const std::size_t size = map_payload_size(map);
+	const NlMsgPtr msg = request(OM_CMD_SET_MAP, 0, size);
+	const Landmarks landmarks = put_map(msg.get(), map);
+	spdlog::debug("sending a map of {} nodes in {} bytes", map.nodes().size(), size);
+	std::optional<std::uint64_t> generation;
+	exchange(sock_.get(), msg.get(), "replacing the map",
+		 [&](nlmsghdr *nlh) { generation = parse_set_map_reply(nlh); }, &landmarks);
+	if (!generation)
+		throw KernelError(EPROTO, "", "replacing the map: the kernel acked the request "
+					      "without a reply");
+	return *generation;
+}
+
+MapSnapshot GenlLibnl::get_map()
+{
+	for (int attempt = 0; attempt < kDumpAttempts; ++attempt) {
+		if (auto snapshot = dump_map())
+			return std::move(*snapshot);
+		spdlog::debug("the map dump was interrupted; reading it again");
+	}
+	throw KernelError(EAGAIN, "", "reading the map failed: it kept changing while it "
+				      "was read; try again");
+}
+
+std::optional<MapSnapshot> GenlLibnl::dump_map()
+{
+	const NlMsgPtr msg = request(OM_CMD_GET_MAP, NLM_F_DUMP);
+	std::optional<std::uint64_t> generation;
+	std::vector<Node> nodes;
+	const bool interrupted = exchange(sock_.get(), msg.get(), "reading the map", [&](nlmsghdr *nlh) {
+		MapPart part = parse_map_part(nlh);
+		if (generation && *generation != part.generation)
+			throw KernelError(EPROTO, "", fmt::format(
+				"reading the map failed: one dump carried generations {} and {}",
+				*generation, part.generation));
+		generation = part.generation;
+		std::move(part.nodes.begin(), part.nodes.end(), std::back_inserter(nodes));
+	});
+	if (interrupted)
+		return std::nullopt;
+	if (!generation)
+		throw KernelError(EPROTO, "", "reading the map failed: the dump had no message");
+	Map map(std::move(nodes));
+	for (std::size_t i = 1; i < map.nodes().size(); ++i)
+		if (map.nodes()[i - 1].id == map.nodes()[i].id)
+			throw KernelError(EPROTO, "", fmt::format("reading the map failed: node {} "
+					  "came twice", map.nodes()[i].id));
+	return MapSnapshot{*generation, std::move(map)};
+}
+
+void GenlLibnl::set_self(std::optional<NodeId> id)
+{
+	const NlMsgPtr msg = request(OM_CMD_SET_SELF, 0, sizeof(std::uint32_t) + NLA_HDRLEN);
+	// 0 tells the kernel to derive the id from the local addresses again.
+	if (nla_put_u32(msg.get(), OM_A_NODE_ID, id.value_or(0)) < 0)
+		throw std::logic_error("no room for OM_A_NODE_ID");
+	exchange(sock_.get(), msg.get(), "setting the node id", ignore_replies);
+}
+
+} // namespace om
