@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
 	{"map", "load, show or clear the node map", cmd_map},
 	{"status", "show this node's id and the state of the map", cmd_status},
 	{"set", "change a setting of this node", cmd_set},
+	{"keygen", "write a new cluster key file", cmd_keygen},
 };
 
 const Group kOmctl{

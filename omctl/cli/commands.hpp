@@ -8,5 +8,6 @@ namespace om::cli {
 int cmd_map(const Invocation &inv, Context &ctx);
 int cmd_status(const Invocation &inv, Context &ctx);
 int cmd_set(const Invocation &inv, Context &ctx);
+int cmd_keygen(const Invocation &inv, Context &ctx);
 
 } // namespace om::cli

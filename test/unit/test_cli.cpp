@@ -81,7 +81,8 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 		std::string err;
 	};
 	const Case cases[] = {
-		{{}, "omctl: missing command, one of: map, status, set\nomctl: try 'omctl --help'\n"},
+		{{}, "omctl: missing command, one of: map, status, set, keygen\n"
+		     "omctl: try 'omctl --help'\n"},
 		{{"bogus"}, "omctl: unknown command 'bogus'\nomctl: try 'omctl --help'\n"},
 		{{"--bogus"}, "omctl: unrecognised option '--bogus'\nomctl: try 'omctl --help'\n"},
 		{{"map"}, "omctl: map: missing command, one of: load, show, clear\n"
