@@ -21,6 +21,10 @@
  * is a REJECT frame with a reason, then close. After both AUTH frames the
  * socket goes to omcore, which owns it from then on: HEARTBEAT, LOAD and
  * the RPC messages of the modules, all framed alike.
+ *
+ * Types below OM_WT_PING are one-way and carry no flags. The handshake's
+ * frames will always be framed as version 1, so that a node speaking a
+ * later version can still tell an older one which versions it speaks.
  */
 #ifndef _OPENMOSIX_WIRE_H
 #define _OPENMOSIX_WIRE_H

@@ -5,8 +5,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "link.h"
 #include "map.h"
 #include "netlink.h"
+#include "rpc.h"
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -19,20 +21,33 @@ static int __init om_core_init(void)
 	err = om_map_init();
 	if (err)
 		return err;
-	err = om_genl_init();
+	err = om_links_init();
 	if (err)
 		goto err_uninit_map;
+	err = om_rpc_init();
+	if (err)
+		goto err_uninit_links;
+	err = om_genl_init();
+	if (err)
+		goto err_uninit_rpc;
 	pr_info("openMosix-NG core " OM_VERSION "\n");
 	return 0;
 
+err_uninit_rpc:
+	om_rpc_uninit();
+err_uninit_links:
+	om_links_uninit();
 err_uninit_map:
 	om_map_uninit();
 	return err;
 }
 
+/* The family first: no command may start while the rest is taken down. */
 static void __exit om_core_exit(void)
 {
 	om_genl_uninit();
+	om_links_uninit();
+	om_rpc_uninit();
 	om_map_uninit();
 }
 

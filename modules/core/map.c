@@ -3,6 +3,7 @@
 
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/bsearch.h>
 #include <linux/netlink.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -71,7 +72,15 @@ static int om_node_cmp(const void *a, const void *b)
 	return (int)x->id - (int)y->id;
 }
 
-static int om_addr_cmp(const void *a, const void *b)
+/* The node with id @id in @map, or NULL. */
+const struct om_node *om_map_find(const struct om_map *map, u16 id)
+{
+	struct om_node key = { .id = id };
+
+	return bsearch(&key, map->nodes, map->nnodes, sizeof(key), om_node_cmp);
+}
+
+int om_addr_cmp(const void *a, const void *b)
 {
 	const struct om_addr *x = a, *y = b;
 

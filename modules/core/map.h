@@ -45,6 +45,8 @@ void om_map_replace(struct om_map *map,
 		    void (*published)(const struct om_map *map, void *arg),
 		    void *arg);
 bool om_addr_usable(const struct om_addr *a);
+int om_addr_cmp(const void *a, const void *b);
+const struct om_node *om_map_find(const struct om_map *map, u16 id);
 
 struct om_map *om_map_get(void);
 void om_map_put(struct om_map *map);

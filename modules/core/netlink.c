@@ -5,7 +5,9 @@
  */
 #include "netlink.h"
 #include "identity.h"
+#include "link.h"
 #include "map.h"
+#include "rpc.h"
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -30,6 +32,10 @@ static struct netlink_range_validation om_self_id_range __ro_after_init = {
 	.max = OM_NODE_ID_MAX,
 };
 
+static struct netlink_range_validation om_ping_size_range __ro_after_init = {
+	.max = OM_PING_MAX_SIZE,
+};
+
 static const struct nla_policy om_node_policy[OM_NODE_A_MAX + 1] = {
 	[OM_NODE_A_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
 	[OM_NODE_A_ADDRS]	= NLA_POLICY_NESTED_ARRAY(om_addr_policy),
@@ -42,6 +48,21 @@ static const struct nla_policy om_set_map_policy[OM_A_MAX + 1] = {
 
 static const struct nla_policy om_set_self_policy[OM_A_MAX + 1] = {
 	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_self_id_range),
+};
+
+/* A peer's node id: never 0, never this node's "derive" value. */
+static const struct nla_policy om_peer_policy[OM_A_MAX + 1] = {
+	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
+};
+
+static const struct nla_policy om_link_add_policy[OM_A_MAX + 1] = {
+	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
+	[OM_A_LINK_FD]		= { .type = NLA_U32 },
+};
+
+static const struct nla_policy om_ping_policy[OM_A_MAX + 1] = {
+	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
+	[OM_A_PING_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &om_ping_size_range),
 };
 
 static struct genl_family om_genl_family;
@@ -113,6 +134,23 @@ static int om_put_status(struct sk_buff *skb, const struct om_map *map)
 	    nla_put_u32(skb, OM_A_LIMIT_ADDRS, OM_MAP_MAX_ADDRS))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int om_reply_u64(struct genl_info *info, u8 cmd, int attr, u64 value)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &om_genl_family, 0, cmd);
+	if (!hdr || nla_put_u64_64bit(msg, attr, value, OM_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static int om_nl_get_status(struct sk_buff *skb, struct genl_info *info)
@@ -452,6 +490,111 @@ static int om_nl_get_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int om_nl_link_add(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, OM_A_NODE_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, OM_A_LINK_FD)) {
+		NL_SET_ERR_MSG(info->extack, "a link needs OM_A_NODE_ID and OM_A_LINK_FD");
+		return -EINVAL;
+	}
+	return om_link_add(nla_get_u32(info->attrs[OM_A_NODE_ID]),
+			   nla_get_u32(info->attrs[OM_A_LINK_FD]), info->extack);
+}
+
+static int om_nl_link_del(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, OM_A_NODE_ID)) {
+		NL_SET_ERR_MSG(info->extack, "OM_A_NODE_ID is missing");
+		return -EINVAL;
+	}
+	err = om_link_del(nla_get_u32(info->attrs[OM_A_NODE_ID]));
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[OM_A_NODE_ID], "no link to that node");
+	return err;
+}
+
+static int om_put_link(struct sk_buff *skb, const struct om_link_info *li)
+{
+	struct nlattr *nest = nla_nest_start(skb, OM_A_LINK);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OM_LINK_A_NODE_ID, li->node) ||
+	    nla_put_u64_64bit(skb, OM_LINK_A_SINCE, ktime_to_ns(li->since),
+			      OM_LINK_A_PAD) ||
+	    nla_put_u32(skb, OM_LINK_A_LAST_RX_MS, li->last_rx_ms) ||
+	    nla_put_u64_64bit(skb, OM_LINK_A_RX_FRAMES, li->rx_frames, OM_LINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, OM_LINK_A_TX_FRAMES, li->tx_frames, OM_LINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, OM_LINK_A_RX_BYTES, li->rx_bytes, OM_LINK_A_PAD) ||
+	    nla_put_u64_64bit(skb, OM_LINK_A_TX_BYTES, li->tx_bytes, OM_LINK_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Links come and go during a dump: it resumes at the next node id. */
+static int om_nl_get_links_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 *next = (u32 *)cb->ctx;
+	struct om_link_info li;
+	void *hdr;
+
+	while (*next <= U16_MAX && !om_link_next_info(*next, &li)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &om_genl_family,
+				  NLM_F_MULTI, OM_CMD_GET_LINKS);
+		if (!hdr)
+			break;
+		if (om_put_link(skb, &li)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		*next = li.node + 1;
+	}
+	return skb->len;
+}
+
+static int om_nl_ping(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 size = 0;
+	size_t got;
+	u8 *buf;
+	ktime_t t0;
+	u64 rtt;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, OM_A_NODE_ID)) {
+		NL_SET_ERR_MSG(info->extack, "OM_A_NODE_ID is missing");
+		return -EINVAL;
+	}
+	if (info->attrs[OM_A_PING_SIZE])
+		size = nla_get_u32(info->attrs[OM_A_PING_SIZE]);
+	buf = kvmalloc(2 * (size_t)size + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, 0x5a, size);
+	got = size;
+	t0 = ktime_get();
+	err = om_rpc_call(nla_get_u32(info->attrs[OM_A_NODE_ID]), OM_WT_PING,
+			  buf, size, buf + size, &got, 5000);
+	rtt = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	if (!err && (got != size || memcmp(buf, buf + size, size)))
+		err = -EPROTO;
+	kvfree(buf);
+	if (err == -ENOTCONN)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[OM_A_NODE_ID], "no link to that node");
+	else if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[OM_A_NODE_ID], "the ping over the link failed");
+	if (err)
+		return err;
+	return om_reply_u64(info, OM_CMD_PING, OM_A_PING_RTT, rtt);
+}
+
 static const struct genl_ops om_genl_ops[] = {
 	{
 		.cmd = OM_CMD_GET_STATUS,
@@ -477,6 +620,31 @@ static const struct genl_ops om_genl_ops[] = {
 		.maxattr = OM_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = OM_CMD_LINK_ADD,
+		.doit = om_nl_link_add,
+		.policy = om_link_add_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_LINK_DEL,
+		.doit = om_nl_link_del,
+		.policy = om_peer_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_GET_LINKS,
+		.dumpit = om_nl_get_links_dump,
+	},
+	{
+		.cmd = OM_CMD_PING,
+		.doit = om_nl_ping,
+		.policy = om_ping_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family om_genl_family __ro_after_init = {
@@ -490,12 +658,48 @@ static struct genl_family om_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(om_mcgrps),
 };
 
+/* Events stop before the family goes: links close after it is gone. */
+static DEFINE_MUTEX(om_genl_events_lock);
+static bool om_genl_registered;
+
+void om_genl_link_down(u16 node, int reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	mutex_lock(&om_genl_events_lock);
+	if (!om_genl_registered ||
+	    !genl_has_listeners(&om_genl_family, &init_net, OM_MCGRP_EVENTS_IDX))
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put(msg, 0, 0, &om_genl_family, 0, OM_CMD_LINK_DOWN);
+	if (!hdr || nla_put_u32(msg, OM_A_NODE_ID, node) ||
+	    nla_put_u32(msg, OM_A_LINK_REASON, -reason)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&om_genl_family, msg, 0, OM_MCGRP_EVENTS_IDX,
+			  GFP_KERNEL);
+out:
+	mutex_unlock(&om_genl_events_lock);
+}
+
 int __init om_genl_init(void)
 {
-	return genl_register_family(&om_genl_family);
+	int err = genl_register_family(&om_genl_family);
+
+	if (!err)
+		om_genl_registered = true;
+	return err;
 }
 
 void om_genl_uninit(void)
 {
+	mutex_lock(&om_genl_events_lock);
+	om_genl_registered = false;
+	mutex_unlock(&om_genl_events_lock);
 	genl_unregister_family(&om_genl_family);
 }

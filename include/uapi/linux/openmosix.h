@@ -63,6 +63,38 @@
  * OM_CMD_MAP_CHANGED (event on OM_MCGRP_EVENTS)
  *   OM_A_MAP_GENERATION       u64
  *   OM_A_MAP_NODES            u32
+ *
+ * OM_CMD_LINK_ADD (do, admin): hand an authenticated, connected TCP socket
+ * to the kernel as the link to a peer, replacing the link it had. The
+ * kernel takes its own reference; the caller may close its fd. The socket's
+ * peer address must be one of the node's addresses in the map.
+ *   OM_A_NODE_ID              u32, the peer, in the map and not this node
+ *   OM_A_LINK_FD              u32, the socket's fd in the calling process
+ *
+ * OM_CMD_LINK_DEL (do, admin): close the link to a peer.
+ *   OM_A_NODE_ID              u32
+ *
+ * OM_CMD_GET_LINKS (dump): one message per link, by node id.
+ *   OM_A_LINK                 nest
+ *     OM_LINK_A_NODE_ID       u32
+ *     OM_LINK_A_SINCE         u64, when it was handed over, ns since the epoch
+ *     OM_LINK_A_LAST_RX_MS    u32, since a frame last came in
+ *     OM_LINK_A_RX_FRAMES, OM_LINK_A_TX_FRAMES, OM_LINK_A_RX_BYTES,
+ *     OM_LINK_A_TX_BYTES      u64 each
+ *
+ * OM_CMD_LINK_DOWN (event on OM_MCGRP_EVENTS): a link closed.
+ *   OM_A_NODE_ID              u32
+ *   OM_A_LINK_REASON          u32, an errno: ETIMEDOUT (no heartbeat),
+ *                             ECONNRESET (the peer closed), EPROTO (it broke
+ *                             the frame format), ECONNABORTED (LINK_DEL),
+ *                             EEXIST (replaced by a new link), ESHUTDOWN
+ *                             (omcore unloading), others from the socket
+ *
+ * OM_CMD_PING (do, admin): a round trip over the link to a peer.
+ *   OM_A_NODE_ID              u32
+ *   OM_A_PING_SIZE            u32, payload bytes, 0..OM_PING_MAX_SIZE
+ *   reply:
+ *     OM_A_PING_RTT           u64, ns
  */
 #ifndef _UAPI_LINUX_OPENMOSIX_H
 #define _UAPI_LINUX_OPENMOSIX_H
@@ -75,6 +107,7 @@
 #define OM_MAP_MAX_NODES	4096
 #define OM_MAP_MAX_ADDRS	8192
 #define OM_NODE_MAX_ADDRS	16
+#define OM_PING_MAX_SIZE	65536
 
 enum om_cmd {
 	OM_CMD_UNSPEC,
@@ -83,6 +116,11 @@ enum om_cmd {
 	OM_CMD_GET_MAP,
 	OM_CMD_SET_SELF,
 	OM_CMD_MAP_CHANGED,
+	OM_CMD_LINK_ADD,
+	OM_CMD_LINK_DEL,
+	OM_CMD_GET_LINKS,
+	OM_CMD_LINK_DOWN,
+	OM_CMD_PING,
 	__OM_CMD_LAST
 };
 #define OM_CMD_MAX (__OM_CMD_LAST - 1)
@@ -99,6 +137,11 @@ enum om_attr {
 	OM_A_LIMIT_ADDRS,
 	OM_A_NODE,
 	OM_A_PAD,
+	OM_A_LINK_FD,
+	OM_A_LINK,
+	OM_A_LINK_REASON,
+	OM_A_PING_SIZE,
+	OM_A_PING_RTT,
 	__OM_A_LAST
 };
 #define OM_A_MAX (__OM_A_LAST - 1)
@@ -110,6 +153,20 @@ enum om_node_attr {
 	__OM_NODE_A_LAST
 };
 #define OM_NODE_A_MAX (__OM_NODE_A_LAST - 1)
+
+enum om_link_attr {
+	OM_LINK_A_UNSPEC,
+	OM_LINK_A_NODE_ID,
+	OM_LINK_A_SINCE,
+	OM_LINK_A_LAST_RX_MS,
+	OM_LINK_A_RX_FRAMES,
+	OM_LINK_A_TX_FRAMES,
+	OM_LINK_A_RX_BYTES,
+	OM_LINK_A_TX_BYTES,
+	OM_LINK_A_PAD,
+	__OM_LINK_A_LAST
+};
+#define OM_LINK_A_MAX (__OM_LINK_A_LAST - 1)
 
 enum om_addr_attr {
 	OM_ADDR_A_UNSPEC,

@@ -17,6 +17,7 @@ for cmd in "map clear" "map load $MAPS/seed-range.map" "set node-id 3"; do
 	# shellcheck disable=SC2086
 	expect_fail 1 "permission denied" nobody "$OMCTL" $cmd
 done
+expect_fail 1 "EPERM" nobody python3 "$OMNL" ping 2 0
 nobody "$OMCTL" status --json >/dev/null || fail "an unprivileged user cannot read the status"
 nobody "$OMCTL" map show --json >/dev/null || fail "an unprivileged user cannot read the map"
 expect_map "$MAPS/seed-alias.json"

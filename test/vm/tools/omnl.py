@@ -9,8 +9,22 @@ dump left half-read.
 
   omnl.py cases            run every malformed-request case
   omnl.py events CMD...    run CMD while subscribed; print the events seen
-  omnl.py hold-dump N      start a map dump, read one chunk, wait for a line
+  omnl.py hold-dump        start a map dump, read one chunk, wait for a line
                            on stdin, then read the rest; print a summary
+  omnl.py link-listen N    accept N connections on port 4660; hand each to
+                           the kernel as the link to the node the map gives
+                           its source address (10.99.0.ID on the test bridge)
+  omnl.py link-connect ID ADDR [CLAIM]
+                           connect to ADDR:4660 and hand the socket over as
+                           the link to node CLAIM (default ID)
+  omnl.py link-fd-cases    LINK_ADD with fds that are not a usable link
+  omnl.py links            the links, as JSON
+  omnl.py ping ID SIZE     a round trip; prints the RTT in ns
+  omnl.py wait-down ID S [REASON]
+                           wait up to S seconds for node ID's link to go
+                           down (for REASON, e.g. ETIMEDOUT); prints
+                           {"reason": ERRNO, "seconds": T}
+  omnl.py garbage ADDR     connect to ADDR:4660, send bytes that are no frame
 """
 import errno
 import json
@@ -19,6 +33,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
@@ -35,8 +50,12 @@ CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
 
 # include/uapi/linux/openmosix.h
 OM_CMD_GET_STATUS, OM_CMD_SET_MAP, OM_CMD_GET_MAP, OM_CMD_SET_SELF, OM_CMD_MAP_CHANGED = 1, 2, 3, 4, 5
+OM_CMD_LINK_ADD, OM_CMD_LINK_DEL, OM_CMD_GET_LINKS, OM_CMD_LINK_DOWN, OM_CMD_PING = 6, 7, 8, 9, 10
 OM_A_VERSION, OM_A_NODE_ID, OM_A_MAP_GENERATION, OM_A_MAP_NODES = 1, 2, 4, 5
 OM_A_NODE = 9
+OM_A_LINK_FD, OM_A_LINK, OM_A_LINK_REASON, OM_A_PING_SIZE, OM_A_PING_RTT = 11, 12, 13, 14, 15
+OM_LINK_A_NODE_ID, OM_LINK_A_LAST_RX_MS, OM_LINK_A_RX_FRAMES, OM_LINK_A_TX_FRAMES = 1, 3, 4, 5
+PORT = 4660
 OM_NODE_A_ID, OM_NODE_A_ADDRS = 1, 2
 OM_ADDR_A_INET, OM_ADDR_A_INET6 = 1, 2
 OM_MAP_MAX_NODES, OM_MAP_MAX_ADDRS, OM_NODE_MAX_ADDRS = 4096, 8192, 16
@@ -192,6 +211,13 @@ CASES = {
     "node id out of range for set-self": ((OM_CMD_SET_SELF, u32(OM_A_NODE_ID, 65536)), errno.ERANGE, "integer out of range"),
     "set-self without id": ((OM_CMD_SET_SELF, b""), errno.EINVAL, "OM_A_NODE_ID is missing (0 derives the id from local addresses)"),
     "dump with an attribute": ((OM_CMD_GET_MAP, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
+    "link without fd": ((OM_CMD_LINK_ADD, u32(OM_A_NODE_ID, 2)), errno.EINVAL, "a link needs OM_A_NODE_ID and OM_A_LINK_FD"),
+    "link to node 0": ((OM_CMD_LINK_ADD, u32(OM_A_NODE_ID, 0) + u32(OM_A_LINK_FD, 0)), errno.ERANGE, "integer out of range"),
+    "link with a map attribute": ((OM_CMD_LINK_ADD, u32(OM_A_MAP_NODES, 0)), errno.EINVAL, "Unsupported attribute"),
+    "closing a link that is not there": ((OM_CMD_LINK_DEL, u32(OM_A_NODE_ID, 2)), errno.ENOENT, "no link to that node"),
+    "links dump with an attribute": ((OM_CMD_GET_LINKS, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
+    "ping too large": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u32(OM_A_PING_SIZE, 65537)), errno.ERANGE, "integer out of range"),
+    "ping without a link": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2)), errno.ENOTCONN, "no link to that node"),
 }
 
 
@@ -200,7 +226,7 @@ def run_cases(nl):
     failed = 0
     for name, ((cmd, payload), want_errno, want_msg) in CASES.items():
         try:
-            nl.request(cmd, payload, dump=cmd == OM_CMD_GET_MAP)
+            nl.request(cmd, payload, dump=cmd in (OM_CMD_GET_MAP, OM_CMD_GET_LINKS))
             got = "accepted"
         except NetlinkError as e:
             got = None if (e.errno, e.msg) == (want_errno, want_msg) else str(e)
@@ -266,16 +292,124 @@ def run_hold_dump(nl):
     return 0
 
 
+def link_add(nl, node_id, sock):
+    nl.request(OM_CMD_LINK_ADD, u32(OM_A_NODE_ID, node_id) + u32(OM_A_LINK_FD, sock.fileno()))
+
+
+def run_link_listen(nl, count):
+    srv = socket.create_server(("0.0.0.0", PORT))
+    print(json.dumps({"listening": PORT}), flush=True)
+    for _ in range(count):
+        conn, (addr, _) = srv.accept()
+        peer = int(addr.rsplit(".", 1)[1])
+        link_add(nl, peer, conn)
+        conn.close()            # the kernel holds its own reference
+        print(json.dumps({"linked": peer}), flush=True)
+    return 0
+
+
+def run_link_connect(nl, node_id, addr, claim=None):
+    sock = socket.create_connection((addr, PORT), timeout=10)
+    link_add(nl, int(claim or node_id), sock)
+    sock.close()
+    return 0
+
+
+def run_link_fd_cases(nl):
+    """LINK_ADD with what is not a connected TCP socket to the claimed peer."""
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    fresh = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    local = socket.create_server(("127.0.0.1", 0))
+    with open("/proc/self/stat") as f:
+        cases = [
+            ("a file", f.fileno(), 2, errno.ENOTSOCK, "OM_A_LINK_FD is not a socket of the caller"),
+            ("no such fd", 999, 2, errno.EBADF, "OM_A_LINK_FD is not a socket of the caller"),
+            ("a UDP socket", udp.fileno(), 2, errno.EINVAL, "OM_A_LINK_FD is not a TCP socket"),
+            ("an unconnected TCP socket", fresh.fileno(), 2, errno.ENOTCONN, "OM_A_LINK_FD is not connected"),
+        ]
+        conn = socket.create_connection(local.getsockname(), timeout=10)
+        own = nl.request(OM_CMD_GET_STATUS)[0][OM_A_NODE_ID]
+        cases += [
+            ("a socket to another host", conn.fileno(), 3, errno.EINVAL, "the socket's peer address is not one of that node's addresses in the map"),
+            ("a node not in the map", conn.fileno(), 9, errno.EINVAL, "the peer's node id is not in the map"),
+            ("this node itself", conn.fileno(), struct.unpack("=I", own)[0], errno.EINVAL, "the peer's node id is this node's"),
+        ]
+        failed = 0
+        for name, fd, node_id, want_errno, want_msg in cases:
+            try:
+                nl.request(OM_CMD_LINK_ADD, u32(OM_A_NODE_ID, node_id) + u32(OM_A_LINK_FD, fd))
+                got = "accepted"
+            except NetlinkError as e:
+                got = None if (e.errno, e.msg) == (want_errno, want_msg) else str(e)
+            print(f"FAIL {name}: want {errno.errorcode[want_errno]}: {want_msg!r}, got {got}" if got else f"ok   {name}")
+            failed += bool(got)
+    return 1 if failed else 0
+
+
+def run_links(nl):
+    links = []
+    for reply in nl.request(OM_CMD_GET_LINKS, dump=True):
+        a = parse_attrs(reply[OM_A_LINK])
+        links.append({"node": struct.unpack("=I", a[OM_LINK_A_NODE_ID])[0],
+                      "last_rx_ms": struct.unpack("=I", a[OM_LINK_A_LAST_RX_MS])[0],
+                      "rx_frames": struct.unpack("=Q", a[OM_LINK_A_RX_FRAMES])[0],
+                      "tx_frames": struct.unpack("=Q", a[OM_LINK_A_TX_FRAMES])[0]})
+    print(json.dumps(links))
+    return 0
+
+
+def run_ping(nl, node_id, size):
+    reply = nl.request(OM_CMD_PING, u32(OM_A_NODE_ID, node_id) + u32(OM_A_PING_SIZE, size))
+    print(struct.unpack("=Q", reply[0][OM_A_PING_RTT])[0])
+    return 0
+
+
+def run_wait_down(nl, node_id, seconds, want=None):
+    nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, nl.groups["events"])
+    start = time.monotonic()
+    nl.sock.settimeout(seconds)
+    print(json.dumps({"waiting": node_id}), flush=True)
+    try:
+        while True:
+            for kind, _, body in nl.recv_chunk():
+                if kind != nl.family or body[0] != OM_CMD_LINK_DOWN:
+                    continue
+                a = parse_attrs(body[4:])
+                reason = errno.errorcode.get(struct.unpack("=I", a[OM_A_LINK_REASON])[0])
+                if struct.unpack("=I", a[OM_A_NODE_ID])[0] == node_id and want in (None, reason):
+                    print(json.dumps({"reason": reason,
+                                      "seconds": round(time.monotonic() - start, 1)}))
+                    return 0
+    except socket.timeout:
+        print(json.dumps({"reason": None, "seconds": seconds}))
+        return 1
+
+
+def run_garbage(addr):
+    sock = socket.create_connection((addr, PORT), timeout=10)
+    sock.sendall(b"GET / HTTP/1.0\r\n\r\n" + bytes(range(256)))
+    time.sleep(1)
+    return 0
+
+
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("cases", "events", "hold-dump"):
+    commands = {
+        "cases": lambda nl: run_cases(nl),
+        "events": lambda nl: run_events(nl, argv[2:]),
+        "hold-dump": lambda nl: run_hold_dump(nl),
+        "link-listen": lambda nl: run_link_listen(nl, int(argv[2])),
+        "link-connect": lambda nl: run_link_connect(nl, *argv[2:5]),
+        "link-fd-cases": lambda nl: run_link_fd_cases(nl),
+        "links": lambda nl: run_links(nl),
+        "ping": lambda nl: run_ping(nl, int(argv[2]), int(argv[3])),
+        "wait-down": lambda nl: run_wait_down(nl, int(argv[2]), float(argv[3]), *argv[4:5]),
+    }
+    if len(argv) >= 3 and argv[1] == "garbage":
+        return run_garbage(argv[2])
+    if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
-    nl = Genl()
-    if argv[1] == "cases":
-        return run_cases(nl)
-    if argv[1] == "events":
-        return run_events(nl, argv[2:])
-    return run_hold_dump(nl)
+    return commands[argv[1]](Genl())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peer links. omd connects and authenticates; then the socket's fd comes
+ * in through OM_CMD_LINK_ADD and the link below owns it: a receive worker
+ * woken by the socket's data_ready callback reassembles frames without
+ * blocking, a heartbeat worker sends a frame every second and declares
+ * the peer dead after three silent ones, and senders serialise on a mutex.
+ * No thread sleeps per link, so a map of thousands of nodes costs no more
+ * than their sockets.
+ */
+#include "link.h"
+#include "identity.h"
+#include "map.h"
+#include "netlink.h"
+#include "rpc.h"
+
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#define OM_LINK_HEARTBEAT	(1 * HZ)
+#define OM_LINK_DEAD_AFTER	(3 * HZ)	/* silence that means a dead peer */
+#define OM_LINK_SEND_TIMEOUT	(5 * HZ)	/* a peer that stops reading */
+#define OM_LINK_RX_BUDGET	64		/* frames per worker run */
+
+enum { OM_LINK_DEAD };
+
+struct om_link {
+	struct kref ref;
+	struct rcu_head rcu;
+	u16 node;
+	unsigned long flags;
+	struct socket *sock;
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+
+	struct mutex tx_lock;		/* one frame at a time on the wire */
+	struct work_struct rx_work;
+	struct delayed_work hb_work;
+	struct work_struct release_work;
+	int down_reason;
+
+	/* Receive state: a frame in the making, owned by rx_work. */
+	u8 hdr_buf[OM_WIRE_HDR_LEN];
+	u32 hdr_got;
+	struct om_wire_hdr hdr;
+	u8 *payload;
+	u32 payload_got;
+
+	unsigned long last_rx;		/* jiffies */
+	ktime_t since;
+	atomic64_t rx_frames, tx_frames, rx_bytes, tx_bytes;
+};
+
+static DEFINE_XARRAY(om_links);		/* node id -> link; holds a reference */
+static DEFINE_MUTEX(om_links_lock);	/* serialises changes of om_links */
+static struct workqueue_struct *om_link_wq;
+
+static void om_link_free(struct kref *ref)
+{
+	struct om_link *link = container_of(ref, struct om_link, ref);
+
+	sockfd_put(link->sock);
+	kfree_rcu(link, rcu);
+}
+
+void om_link_put(struct om_link *link)
+{
+	kref_put(&link->ref, om_link_free);
+}
+
+struct om_link *om_link_get(u16 node)
+{
+	struct om_link *link;
+
+	rcu_read_lock();
+	link = xa_load(&om_links, node);
+	if (link && (test_bit(OM_LINK_DEAD, &link->flags) ||
+		     !kref_get_unless_zero(&link->ref)))
+		link = NULL;
+	rcu_read_unlock();
+	return link;
+}
+
+u16 om_link_node(const struct om_link *link)
+{
+	return link->node;
+}
+
+/* Takes the link down once: the release worker does the waiting. */
+static void om_link_down(struct om_link *link, int reason)
+{
+	if (test_and_set_bit(OM_LINK_DEAD, &link->flags))
+		return;
+	link->down_reason = reason;
+	mutex_lock(&om_links_lock);
+	xa_cmpxchg(&om_links, link->node, link, NULL, 0);
+	mutex_unlock(&om_links_lock);
+	kernel_sock_shutdown(link->sock, SHUT_RDWR);
+	queue_work(om_link_wq, &link->release_work);
+}
+
+static void om_link_detach(struct om_link *link)
+{
+	struct sock *sk = link->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = link->saved_data_ready;
+	sk->sk_state_change = link->saved_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&link->rx_work);
+}
+
+static void om_link_release(struct work_struct *work)
+{
+	struct om_link *link = container_of(work, struct om_link,
+					    release_work);
+
+	om_link_detach(link);
+	cancel_delayed_work_sync(&link->hb_work);
+	kvfree(link->payload);
+	link->payload = NULL;
+	om_rpc_link_down(link);
+	om_genl_link_down(link->node, link->down_reason);
+	om_link_put(link);		/* the reference om_links held */
+}
+
+/* Sends one frame whole, or takes the link down: a torn frame breaks it. */
+int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
+		 const void *payload)
+{
+	u8 buf[OM_WIRE_HDR_LEN];
+	struct kvec vec[2] = {
+		{ .iov_base = buf, .iov_len = sizeof(buf) },
+		{ .iov_base = (void *)payload, .iov_len = hdr->length },
+	};
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+	size_t total = sizeof(buf) + hdr->length;
+	int ret;
+
+	om_wire_put_hdr(buf, hdr);
+	mutex_lock(&link->tx_lock);
+	if (test_bit(OM_LINK_DEAD, &link->flags))
+		ret = -ENOTCONN;
+	else
+		ret = kernel_sendmsg(link->sock, &msg, vec,
+				     hdr->length ? 2 : 1, total);
+	mutex_unlock(&link->tx_lock);
+	if (ret == total) {
+		atomic64_inc(&link->tx_frames);
+		atomic64_add(total, &link->tx_bytes);
+		return 0;
+	}
+	if (ret >= 0)
+		ret = -ETIMEDOUT;
+	om_link_down(link, ret);
+	return ret;
+}
+
+static int om_link_recv(struct om_link *link, void *buf, size_t len)
+{
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	int ret;
+
+	ret = kernel_recvmsg(link->sock, &msg, &vec, 1, len, msg.msg_flags);
+	if (ret == 0)
+		return -ECONNRESET;	/* the peer closed */
+	if (ret > 0)
+		atomic64_add(ret, &link->rx_bytes);
+	return ret;
+}
+
+/*
+ * Reads what the socket holds towards the current frame: 1 when a frame
+ * is complete, 0 when the socket ran dry, or an error.
+ */
+static int om_link_read_frame(struct om_link *link)
+{
+	int ret;
+
+	if (link->hdr_got < OM_WIRE_HDR_LEN) {
+		ret = om_link_recv(link, link->hdr_buf + link->hdr_got,
+				   OM_WIRE_HDR_LEN - link->hdr_got);
+		if (ret < 0)
+			return ret == -EAGAIN ? 0 : ret;
+		link->hdr_got += ret;
+		if (link->hdr_got < OM_WIRE_HDR_LEN)
+			return 0;
+		if (om_wire_get_hdr(link->hdr_buf, OM_WIRE_HDR_LEN, &link->hdr))
+			return -EPROTO;
+		if (link->hdr.length) {
+			link->payload = kvmalloc(link->hdr.length, GFP_KERNEL);
+			if (!link->payload)
+				return -ENOMEM;
+		}
+	}
+	while (link->payload_got < link->hdr.length) {
+		ret = om_link_recv(link, link->payload + link->payload_got,
+				   link->hdr.length - link->payload_got);
+		if (ret < 0)
+			return ret == -EAGAIN ? 0 : ret;
+		link->payload_got += ret;
+	}
+	return 1;
+}
+
+static void om_link_rx(struct work_struct *work)
+{
+	struct om_link *link = container_of(work, struct om_link, rx_work);
+	int budget = OM_LINK_RX_BUDGET, ret;
+
+	while (!test_bit(OM_LINK_DEAD, &link->flags)) {
+		ret = om_link_read_frame(link);
+		if (ret < 0) {
+			om_link_down(link, ret);
+			return;
+		}
+		if (!ret)
+			return;		/* data_ready queues us again */
+		WRITE_ONCE(link->last_rx, jiffies);
+		atomic64_inc(&link->rx_frames);
+		if (link->hdr.type != OM_WT_HEARTBEAT)
+			om_rpc_receive(link, &link->hdr, link->payload);
+		kvfree(link->payload);
+		link->payload = NULL;
+		link->hdr_got = link->payload_got = 0;
+		if (!--budget) {
+			queue_work(om_link_wq, &link->rx_work);
+			return;
+		}
+	}
+}
+
+static void om_link_heartbeat(struct work_struct *work)
+{
+	struct om_link *link = container_of(to_delayed_work(work),
+					    struct om_link, hb_work);
+	struct om_wire_hdr hdr = {
+		.magic = OM_WIRE_MAGIC,
+		.version = OM_WIRE_VERSION,
+		.type = OM_WT_HEARTBEAT,
+	};
+
+	if (time_after(jiffies, READ_ONCE(link->last_rx) + OM_LINK_DEAD_AFTER)) {
+		om_link_down(link, -ETIMEDOUT);
+		return;
+	}
+	if (!om_link_send(link, &hdr, NULL))
+		queue_delayed_work(om_link_wq, &link->hb_work,
+				   OM_LINK_HEARTBEAT);
+}
+
+/* Socket callbacks run in softirq context: they only wake the worker. */
+static void om_link_data_ready(struct sock *sk)
+{
+	struct om_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link)
+		queue_work(om_link_wq, &link->rx_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void om_link_state_change(struct sock *sk)
+{
+	struct om_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link && sk->sk_state != TCP_ESTABLISHED)
+		queue_work(om_link_wq, &link->rx_work);	/* reads the EOF */
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* The peer must connect from an address the map gives node @node. */
+static int om_link_check_peer(u16 node, struct socket *sock,
+			      struct netlink_ext_ack *extack)
+{
+	struct sockaddr_storage ss;
+	enum om_self_source source;
+	const struct om_node *n;
+	struct om_addr peer = {};
+	struct om_map *map;
+	int err = -EINVAL;
+	u16 i;
+
+	if (kernel_getpeername(sock, (struct sockaddr *)&ss) < 0) {
+		NL_SET_ERR_MSG(extack, "the socket has no peer");
+		return -ENOTCONN;
+	}
+	if (ss.ss_family == AF_INET) {
+		peer.family = AF_INET;
+		peer.v4 = ((struct sockaddr_in *)&ss)->sin_addr.s_addr;
+	} else {
+		peer.family = AF_INET6;
+		peer.v6 = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (ipv6_addr_v4mapped(&peer.v6)) {
+			peer.family = AF_INET;
+			peer.v4 = peer.v6.s6_addr32[3];
+		}
+	}
+	map = om_map_get();
+	n = om_map_find(map, node);
+	if (!n) {
+		NL_SET_ERR_MSG(extack, "the peer's node id is not in the map");
+		goto out;
+	}
+	if (om_identity(map, &source) == node) {
+		NL_SET_ERR_MSG(extack, "the peer's node id is this node's");
+		goto out;
+	}
+	for (i = 0; i < n->naddrs; i++)
+		if (!om_addr_cmp(&peer, om_node_addr(map, n, i)))
+			err = 0;
+	if (err)
+		NL_SET_ERR_MSG(extack, "the socket's peer address is not one of that node's addresses in the map");
+out:
+	om_map_put(map);
+	return err;
+}
+
+static struct socket *om_link_socket(int fd, struct netlink_ext_ack *extack)
+{
+	struct socket *sock;
+	int err;
+
+	sock = sockfd_lookup(fd, &err);
+	if (!sock) {
+		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD is not a socket of the caller");
+		return ERR_PTR(err);
+	}
+	if (sock->type != SOCK_STREAM || sock->sk->sk_protocol != IPPROTO_TCP ||
+	    (sock->sk->sk_family != AF_INET && sock->sk->sk_family != AF_INET6)) {
+		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD is not a TCP socket");
+		err = -EINVAL;
+		goto err_put;
+	}
+	if (sock->sk->sk_state != TCP_ESTABLISHED) {
+		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD is not connected");
+		err = -ENOTCONN;
+		goto err_put;
+	}
+	return sock;
+
+err_put:
+	sockfd_put(sock);
+	return ERR_PTR(err);
+}
+
+static struct om_link *om_link_alloc(u16 node, struct socket *sock)
+{
+	struct om_link *link = kzalloc(sizeof(*link), GFP_KERNEL);
+
+	if (!link)
+		return NULL;
+	kref_init(&link->ref);
+	link->node = node;
+	link->sock = sock;
+	mutex_init(&link->tx_lock);
+	INIT_WORK(&link->rx_work, om_link_rx);
+	INIT_DELAYED_WORK(&link->hb_work, om_link_heartbeat);
+	INIT_WORK(&link->release_work, om_link_release);
+	link->last_rx = jiffies;
+	link->since = ktime_get_real();
+	return link;
+}
+
+static int om_link_attach(struct om_link *link)
+{
+	struct sock *sk = link->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data) {
+		write_unlock_bh(&sk->sk_callback_lock);
+		return -EBUSY;
+	}
+	link->saved_data_ready = sk->sk_data_ready;
+	link->saved_state_change = sk->sk_state_change;
+	sk->sk_user_data = link;
+	sk->sk_data_ready = om_link_data_ready;
+	sk->sk_state_change = om_link_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+	tcp_sock_set_nodelay(sk);
+	WRITE_ONCE(sk->sk_sndtimeo, OM_LINK_SEND_TIMEOUT);
+	return 0;
+}
+
+/*
+ * Takes over the connected TCP socket @fd as the link to @node, replacing
+ * any link the node had. The socket gets its own reference: the caller
+ * closes its fd when it likes.
+ */
+int om_link_add(u16 node, int fd, struct netlink_ext_ack *extack)
+{
+	struct om_link *link, *old;
+	struct socket *sock;
+	int err;
+
+	sock = om_link_socket(fd, extack);
+	if (IS_ERR(sock))
+		return PTR_ERR(sock);
+	err = om_link_check_peer(node, sock, extack);
+	if (err)
+		goto err_put_sock;
+	link = om_link_alloc(node, sock);
+	if (!link) {
+		err = -ENOMEM;
+		goto err_put_sock;
+	}
+	/* Under the lock, om_link_down() cannot see a half-made link. */
+	mutex_lock(&om_links_lock);
+	err = om_link_attach(link);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD is in use by the kernel already");
+		goto err_unlock;
+	}
+	old = xa_store(&om_links, node, link, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		err = xa_err(old);
+		set_bit(OM_LINK_DEAD, &link->flags);	/* rx_work must not lock */
+		om_link_detach(link);
+		goto err_unlock;
+	}
+	queue_work(om_link_wq, &link->rx_work);	/* bytes that came early */
+	queue_delayed_work(om_link_wq, &link->hb_work, 0);
+	mutex_unlock(&om_links_lock);
+	if (old)
+		om_link_down(old, -EEXIST);	/* replaced */
+	return 0;
+
+err_unlock:
+	mutex_unlock(&om_links_lock);
+	kfree(link);
+err_put_sock:
+	sockfd_put(sock);
+	return err;
+}
+
+int om_link_del(u16 node)
+{
+	struct om_link *link = om_link_get(node);
+
+	if (!link)
+		return -ENOENT;
+	om_link_down(link, -ECONNABORTED);
+	om_link_put(link);
+	return 0;
+}
+
+/* The first link to a node id >= @from, for dumps: 0, or -ENOENT. */
+int om_link_next_info(u16 from, struct om_link_info *info)
+{
+	unsigned long index = from;
+	struct om_link *link;
+
+	rcu_read_lock();
+	link = xa_find(&om_links, &index, U16_MAX, XA_PRESENT);
+	if (link) {
+		info->node = link->node;
+		info->since = link->since;
+		info->last_rx_ms = jiffies_to_msecs(jiffies - READ_ONCE(link->last_rx));
+		info->rx_frames = atomic64_read(&link->rx_frames);
+		info->tx_frames = atomic64_read(&link->tx_frames);
+		info->rx_bytes = atomic64_read(&link->rx_bytes);
+		info->tx_bytes = atomic64_read(&link->tx_bytes);
+	}
+	rcu_read_unlock();
+	return link ? 0 : -ENOENT;
+}
+
+int om_links_init(void)
+{
+	om_link_wq = alloc_workqueue("om_link", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	return om_link_wq ? 0 : -ENOMEM;
+}
+
+/* Runs after the netlink family is gone: no link can be added any more. */
+void om_links_uninit(void)
+{
+	struct om_link *link;
+	unsigned long node;
+
+	xa_for_each(&om_links, node, link)
+		om_link_down(link, -ESHUTDOWN);
+	drain_workqueue(om_link_wq);
+	destroy_workqueue(om_link_wq);
+	WARN_ON(!xa_empty(&om_links));
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Peer links: one TCP connection per peer node, authenticated by omd and
+ * then handed to the kernel, which owns it from there on. Frames follow
+ * include/openmosix/wire.h.
+ */
+#ifndef _OM_LINK_H
+#define _OM_LINK_H
+
+#include <linux/ktime.h>
+#include <linux/types.h>
+#include <openmosix/wire.h>
+
+struct netlink_ext_ack;
+struct om_link;
+
+struct om_link_info {
+	u16 node;
+	ktime_t since;			/* wall clock of the hand-over */
+	unsigned int last_rx_ms;	/* since a frame last came in */
+	u64 rx_frames, tx_frames, rx_bytes, tx_bytes;
+};
+
+int om_link_add(u16 node, int fd, struct netlink_ext_ack *extack);
+int om_link_del(u16 node);
+int om_link_next_info(u16 from, struct om_link_info *info);
+
+struct om_link *om_link_get(u16 node);
+void om_link_put(struct om_link *link);
+u16 om_link_node(const struct om_link *link);
+int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
+		 const void *payload);
+
+int om_links_init(void);
+void om_links_uninit(void);
+
+#endif /* _OM_LINK_H */
