@@ -5,8 +5,8 @@
  * woken by the socket's data_ready callback reassembles frames without
  * blocking, a heartbeat worker sends a frame every second and declares
  * the peer dead after three silent ones, and senders serialise on a mutex.
- * No thread sleeps per link, so a map of thousands of nodes costs no more
- * than their sockets.
+ * Receiving never sleeps; sending does, bounded by the socket's send
+ * timeout and TCP_USER_TIMEOUT.
  */
 #include "link.h"
 #include "identity.h"
@@ -26,6 +26,7 @@
 #define OM_LINK_HEARTBEAT	(1 * HZ)
 #define OM_LINK_DEAD_AFTER	(3 * HZ)	/* silence that means a dead peer */
 #define OM_LINK_SEND_TIMEOUT	(5 * HZ)	/* a peer that stops reading */
+#define OM_LINK_USER_TIMEOUT_MS	5000		/* unacked data: the peer is gone */
 #define OM_LINK_RX_BUDGET	64		/* frames per worker run */
 
 enum { OM_LINK_DEAD };
@@ -60,6 +61,7 @@ struct om_link {
 static DEFINE_XARRAY(om_links);		/* node id -> link; holds a reference */
 static DEFINE_MUTEX(om_links_lock);	/* serialises changes of om_links */
 static struct workqueue_struct *om_link_wq;
+static atomic_t om_links_alive = ATOMIC_INIT(0);	/* not yet released */
 
 static void om_link_free(struct kref *ref)
 {
@@ -111,8 +113,8 @@ static void om_link_detach(struct om_link *link)
 
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = NULL;
-	sk->sk_data_ready = link->saved_data_ready;
-	sk->sk_state_change = link->saved_state_change;
+	WRITE_ONCE(sk->sk_data_ready, link->saved_data_ready);
+	WRITE_ONCE(sk->sk_state_change, link->saved_state_change);
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&link->rx_work);
 }
@@ -129,6 +131,8 @@ static void om_link_release(struct work_struct *work)
 	om_rpc_link_down(link);
 	om_genl_link_down(link->node, link->down_reason);
 	om_link_put(link);		/* the reference om_links held */
+	if (atomic_dec_and_test(&om_links_alive))
+		wake_up_var(&om_links_alive);
 }
 
 /* Sends one frame whole, or takes the link down: a torn frame breaks it. */
@@ -157,8 +161,13 @@ int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
 		atomic64_add(total, &link->tx_bytes);
 		return 0;
 	}
+	/* Nothing went out: the stream is whole, the sender gives up. */
+	if (ret == -EINTR || ret == -ERESTARTSYS)
+		return -EINTR;
+	if (ret == -EAGAIN)
+		return -ETIMEDOUT;
 	if (ret >= 0)
-		ret = -ETIMEDOUT;
+		ret = -ETIMEDOUT;	/* part of the frame went: torn */
 	om_link_down(link, ret);
 	return ret;
 }
@@ -195,8 +204,13 @@ static int om_link_read_frame(struct om_link *link)
 			return 0;
 		if (om_wire_get_hdr(link->hdr_buf, OM_WIRE_HDR_LEN, &link->hdr))
 			return -EPROTO;
+		/* The handshake is over; its frames and flagged one-way ones are not. */
+		if (link->hdr.type < OM_WT_HEARTBEAT ||
+		    (link->hdr.type < OM_WT_PING && link->hdr.flags))
+			return -EPROTO;
 		if (link->hdr.length) {
-			link->payload = kvmalloc(link->hdr.length, GFP_KERNEL);
+			link->payload = kvmalloc(link->hdr.length,
+						 GFP_KERNEL | __GFP_NOWARN);
 			if (!link->payload)
 				return -ENOMEM;
 		}
@@ -275,8 +289,12 @@ static void om_link_state_change(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	link = sk->sk_user_data;
-	if (link && sk->sk_state != TCP_ESTABLISHED)
-		queue_work(om_link_wq, &link->rx_work);	/* reads the EOF */
+	if (link) {
+		if (sk->sk_state != TCP_ESTABLISHED)
+			queue_work(om_link_wq, &link->rx_work);	/* reads the EOF */
+		/* The original wakes senders sleeping on the socket. */
+		link->saved_state_change(sk);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -348,6 +366,11 @@ static struct socket *om_link_socket(int fd, struct netlink_ext_ack *extack)
 		err = -ENOTCONN;
 		goto err_put;
 	}
+	if (!net_eq(sock_net(sock->sk), &init_net)) {
+		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD belongs to another network namespace");
+		err = -EINVAL;
+		goto err_put;
+	}
 	return sock;
 
 err_put:
@@ -385,10 +408,11 @@ static int om_link_attach(struct om_link *link)
 	link->saved_data_ready = sk->sk_data_ready;
 	link->saved_state_change = sk->sk_state_change;
 	sk->sk_user_data = link;
-	sk->sk_data_ready = om_link_data_ready;
-	sk->sk_state_change = om_link_state_change;
+	WRITE_ONCE(sk->sk_data_ready, om_link_data_ready);
+	WRITE_ONCE(sk->sk_state_change, om_link_state_change);
 	write_unlock_bh(&sk->sk_callback_lock);
 	tcp_sock_set_nodelay(sk);
+	tcp_sock_set_user_timeout(sk, OM_LINK_USER_TIMEOUT_MS);
 	WRITE_ONCE(sk->sk_sndtimeo, OM_LINK_SEND_TIMEOUT);
 	return 0;
 }
@@ -415,20 +439,23 @@ int om_link_add(u16 node, int fd, struct netlink_ext_ack *extack)
 		err = -ENOMEM;
 		goto err_put_sock;
 	}
-	/* Under the lock, om_link_down() cannot see a half-made link. */
+	/*
+	 * Under the lock, om_link_down() cannot see a half-made link; the slot
+	 * is reserved first, so that nothing can fail once the socket's
+	 * callbacks point at the link.
+	 */
 	mutex_lock(&om_links_lock);
+	err = xa_reserve(&om_links, node, GFP_KERNEL);
+	if (err)
+		goto err_unlock;
 	err = om_link_attach(link);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "OM_A_LINK_FD is in use by the kernel already");
+		xa_release(&om_links, node);	/* if the slot was ours */
 		goto err_unlock;
 	}
 	old = xa_store(&om_links, node, link, GFP_KERNEL);
-	if (xa_is_err(old)) {
-		err = xa_err(old);
-		set_bit(OM_LINK_DEAD, &link->flags);	/* rx_work must not lock */
-		om_link_detach(link);
-		goto err_unlock;
-	}
+	atomic_inc(&om_links_alive);
 	queue_work(om_link_wq, &link->rx_work);	/* bytes that came early */
 	queue_delayed_work(om_link_wq, &link->hb_work, 0);
 	mutex_unlock(&om_links_lock);
@@ -478,11 +505,15 @@ int om_link_next_info(u16 from, struct om_link_info *info)
 
 int om_links_init(void)
 {
-	om_link_wq = alloc_workqueue("om_link", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	om_link_wq = alloc_workqueue("om_link", WQ_UNBOUND, 0);
 	return om_link_wq ? 0 : -ENOMEM;
 }
 
-/* Runs after the netlink family is gone: no link can be added any more. */
+/*
+ * Runs after the netlink family is gone: no link can be added any more.
+ * Socket callbacks and heartbeat timers queue work until each link's
+ * release has run, so the queue goes only after the last release.
+ */
 void om_links_uninit(void)
 {
 	struct om_link *link;
@@ -490,7 +521,7 @@ void om_links_uninit(void)
 
 	xa_for_each(&om_links, node, link)
 		om_link_down(link, -ESHUTDOWN);
-	drain_workqueue(om_link_wq);
+	wait_var_event(&om_links_alive, !atomic_read(&om_links_alive));
 	destroy_workqueue(om_link_wq);
 	WARN_ON(!xa_empty(&om_links));
 }

@@ -24,6 +24,7 @@ static u32 om_rpc_next_id;
 
 struct om_rpc_call {
 	struct om_link *link;
+	u8 type;
 	struct completion done;
 	int status;
 	void *resp;
@@ -55,6 +56,15 @@ void om_rpc_unregister(u8 type)
 }
 EXPORT_SYMBOL_GPL(om_rpc_unregister);
 
+/*
+ * The peer's errno, as far as this kernel may pass it on: the codes above
+ * the ordinary ones (512 and up) are the kernel's own business.
+ */
+static int om_rpc_peer_status(int status)
+{
+	return status < -511 ? -EREMOTEIO : status;
+}
+
 static void om_rpc_finish(struct om_rpc_call *call, int status,
 			  const void *data, size_t len)
 {
@@ -76,13 +86,14 @@ static void om_rpc_complete(struct om_link *link, const struct om_wire_hdr *hdr,
 		return;
 	xa_lock(&om_rpc_calls);
 	call = xa_load(&om_rpc_calls, hdr->id);
-	if (call && call->link == link)
+	if (call && call->link == link && call->type == hdr->type)
 		__xa_erase(&om_rpc_calls, hdr->id);
 	else
 		call = NULL;	/* late, or a peer answering what it was not asked */
 	xa_unlock(&om_rpc_calls);
 	if (call)
-		om_rpc_finish(call, hdr->status, payload, hdr->length);
+		om_rpc_finish(call, om_rpc_peer_status(hdr->status), payload,
+			      hdr->length);
 }
 
 static void om_rpc_answer(struct om_link *link, const struct om_wire_hdr *req,
@@ -102,6 +113,7 @@ static void om_rpc_answer(struct om_link *link, const struct om_wire_hdr *req,
 		handler(om_link_node(link), payload, req->length, &reply);
 	}
 	if (reply.len > OM_WIRE_MAX_PAYLOAD || (reply.status && reply.len) ||
+	    (reply.len && !reply.data) ||
 	    reply.status < -MAX_ERRNO || reply.status > 0) {
 		WARN_ONCE(1, "omcore: RPC handler for type %u answered wrongly\n",
 			  req->type);
@@ -176,7 +188,11 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 		void *resp, size_t *resp_len, unsigned int timeout_ms)
 {
-	struct om_rpc_call call = { .resp = resp, .resp_cap = *resp_len };
+	struct om_rpc_call call = {
+		.type = type,
+		.resp = resp,
+		.resp_cap = *resp_len,
+	};
 	long left;
 	u32 id;
 	int err;
@@ -200,7 +216,7 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 		err = left ? -EINTR : -ETIMEDOUT;
 	}
 	/* Still listed: nobody answered, the outcome is ours. */
-	if (xa_erase(&om_rpc_calls, id) != &call) {
+	if (xa_cmpxchg(&om_rpc_calls, id, &call, NULL, 0) != &call) {
 		wait_for_completion(&call.done);	/* it is being finished */
 		err = call.status;
 	}

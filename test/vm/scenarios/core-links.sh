@@ -15,6 +15,19 @@ printf '1\t10.99.0.1\t%s\n' "$NODES" >/tmp/cluster.map
 omctl map load /tmp/cluster.map >/dev/null
 nl() { python3 "$OMNL" "$@"; }
 
+# watch_down ARGS...: wait for a link to go down (omnl.py wait-down ARGS)
+# in the background, once subscribed; watched: sets $down to what it saw
+# (not in a subshell: only this shell can wait for the watcher).
+watch_down() {
+	nl wait-down "$@" >/tmp/watch.out &
+	watcher=$!
+	wait_for "grep -q waiting /tmp/watch.out" 10
+}
+watched() {
+	wait "$watcher" || fail "no link went down as expected: $(cat /tmp/watch.out)"
+	down=$(tail -n1 /tmp/watch.out)
+}
+
 # listen N: accept N links in the background, once it listens.
 listen() {
 	nl link-listen "$1" >/tmp/listen.out &
@@ -45,27 +58,47 @@ if [ "$NODE" = 2 ]; then
 fi
 
 log "garbage from node3 costs node3 its link, and only that"
-[ "$NODE" != 1 ] || listen 1
+if [ "$NODE" = 1 ]; then
+	listen 1
+	watch_down 3 20 EPROTO
+fi
 barrier garbage-listening
 if [ "$NODE" = 1 ]; then
-	down=$(nl wait-down 3 10 EPROTO | tail -n1)
+	watched
 	json_eq "node3's link after garbage" '{"reason": "EPROTO", "seconds": 0.0}' \
 		"$(json_get "$down" '{**j, "seconds": 0.0}')"
 	wait "$listener"
 	nl links | grep -q '"node": 2' || fail "the link to node2 did not survive node3's garbage"
 	nl ping 2 100 >/dev/null || fail "node2 does not answer after node3's garbage"
 elif [ "$NODE" = 3 ]; then
-	sleep 1
 	nl garbage 10.99.0.1
 fi
 barrier garbage-done
 
+log "node3 unloads omcore with a live link"
+[ "$NODE" != 1 ] || listen 1
+barrier relink-listening
+if [ "$NODE" = 3 ]; then
+	nl link-connect 1 10.99.0.1
+	wait_for "nl links | grep -q '\"node\": 1'" 5
+	barrier unload
+	rmmod omcore
+elif [ "$NODE" = 1 ]; then
+	wait "$listener"
+	watch_down 3 10
+	barrier unload
+	watched
+	log "node3 unloaded: $down"
+	[ "$(json_get "$down" 'j["reason"]')" != null ] || fail "node3's unload went unnoticed"
+else
+	barrier unload
+fi
+
 log "node2 dies"
 if [ "$NODE" = 1 ]; then
-	coproc WAIT { nl wait-down 2 10 ETIMEDOUT; }
-	read -r _ <&"${WAIT[0]}"	# subscribed
+	watch_down 2 10 ETIMEDOUT
 	barrier death
-	read -r down <&"${WAIT[0]}"
+	watched
 	log "node2 down: $down"
 	expect_eq "reason" '"ETIMEDOUT"' "$(json_get "$down" 'j["reason"]')"
 	python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["seconds"] > 5)' "$down" ||
