@@ -71,6 +71,10 @@ public:
 	virtual MapSnapshot get_map() = 0;
 	// An explicit id, or nothing to derive it from the local addresses.
 	virtual void set_self(std::optional<NodeId> id) = 0;
+	// Hands FD, an authenticated connected TCP socket, to the kernel as the
+	// link to PEER (OM_CMD_LINK_ADD). The kernel keeps its own reference:
+	// the caller still owns FD and closes it.
+	virtual void link_add(NodeId peer, int fd) = 0;
 };
 
 } // namespace om

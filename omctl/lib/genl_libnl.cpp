@@ -120,4 +120,14 @@ void GenlLibnl::set_self(std::optional<NodeId> id)
 	exchange(sock_.get(), msg.get(), "setting the node id", ignore_replies);
 }
 
+void GenlLibnl::link_add(NodeId peer, int fd)
+{
+	const NlMsgPtr msg = request(OM_CMD_LINK_ADD, 0, 2 * (sizeof(std::uint32_t) + NLA_HDRLEN));
+	if (nla_put_u32(msg.get(), OM_A_NODE_ID, peer) < 0 ||
+	    nla_put_u32(msg.get(), OM_A_LINK_FD, static_cast<std::uint32_t>(fd)) < 0)
+		throw std::logic_error("no room for OM_A_NODE_ID and OM_A_LINK_FD");
+	exchange(sock_.get(), msg.get(), fmt::format("handing the link to node {} to the kernel", peer),
+		 ignore_replies);
+}
+
 } // namespace om

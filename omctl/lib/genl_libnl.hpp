@@ -22,6 +22,7 @@ public:
 	std::uint64_t set_map(const Map &map) override;
 	MapSnapshot get_map() override;
 	void set_self(std::optional<NodeId> id) override;
+	void link_add(NodeId peer, int fd) override;
 
 private:
 	NlMsgPtr request(std::uint8_t cmd, int flags, std::size_t payload = 0) const;

@@ -63,6 +63,16 @@ void FakeKernel::set_self(std::optional<NodeId> id)
 	explicit_id_ = id;
 }
 
+// omcore's own checks of the peer: in the map and not this node.
+void FakeKernel::link_add(NodeId peer, int fd)
+{
+	const std::string_view action = "handing a link to the kernel";
+	check_admin(action);
+	if (!map_.find(peer) || peer == status().node_id)
+		throw KernelError::refused(action, EINVAL, "the peer is not another node of the map");
+	links_added.push_back({peer, fd});
+}
+
 void FakeKernel::check_admin(std::string_view action) const
 {
 	if (!admin)

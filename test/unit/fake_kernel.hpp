@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "genl_client.hpp"
 #include "uapi/linux/openmosix.h"
@@ -19,6 +20,7 @@ public:
 	std::uint64_t set_map(const Map &map) override;
 	MapSnapshot get_map() override;
 	void set_self(std::optional<NodeId> id) override;
+	void link_add(NodeId peer, int fd) override;
 
 	// The addresses of "this machine", from which the id is derived.
 	std::set<Address> local_addresses;
@@ -31,6 +33,12 @@ public:
 
 	// What the tests check afterwards.
 	int set_map_calls = 0;
+	struct LinkAdd {
+		NodeId peer = 0;
+		int fd = -1;
+		bool operator==(const LinkAdd &) const = default;
+	};
+	std::vector<LinkAdd> links_added;
 
 private:
 	void check_admin(std::string_view action) const;
