@@ -146,6 +146,7 @@ int om_wire_get_reject(const __u8 *buf, size_t len, struct om_wire_reject_msg *m
 void om_wire_put_load(__u8 *buf, const struct om_wire_load *m);
 int om_wire_get_load(const __u8 *buf, size_t len, struct om_wire_load *m);
 const char *om_wire_strerror(int err);
+long om_wire_type_len(__u8 type);	/* fixed payload length, or -1 */
 
 #ifdef __cplusplus
 }

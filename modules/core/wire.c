@@ -106,7 +106,7 @@ void om_wire_put_hdr(__u8 *buf, const struct om_wire_hdr *hdr)
 }
 
 /* The payload length a type must have, or -1 where it may vary. */
-static long om_wire_type_len(__u8 type)
+long om_wire_type_len(__u8 type)
 {
 	switch (type) {
 	case OM_WT_HELLO:

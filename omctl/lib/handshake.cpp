@@ -56,17 +56,11 @@ std::string type_name(unsigned type)
 }
 
 // The payload length of the frames a handshake takes; 0 for the others.
-std::size_t handshake_length(unsigned type)
+std::size_t handshake_length(std::uint8_t type)
 {
-	switch (type) {
-	case OM_WT_HELLO:
-		return OM_WIRE_HELLO_LEN;
-	case OM_WT_AUTH:
-		return OM_WIRE_AUTH_LEN;
-	case OM_WT_REJECT:
-		return OM_WIRE_REJECT_LEN;
-	}
-	return 0;
+	if (type != OM_WT_HELLO && type != OM_WT_AUTH && type != OM_WT_REJECT)
+		return 0;
+	return static_cast<std::size_t>(om_wire_type_len(type));
 }
 
 // A frame of TYPE with room for its payload after the header.

@@ -243,6 +243,16 @@ TEST_CASE("the wire constants", "[wire]")
 	CHECK(sizeof(om_wire_load) == OM_WIRE_LOAD_LEN);
 }
 
+TEST_CASE("each type's fixed payload length, where it has one", "[wire]")
+{
+	CHECK(om_wire_type_len(OM_WT_HELLO) == OM_WIRE_HELLO_LEN);
+	CHECK(om_wire_type_len(OM_WT_AUTH) == OM_WIRE_AUTH_LEN);
+	CHECK(om_wire_type_len(OM_WT_REJECT) == OM_WIRE_REJECT_LEN);
+	CHECK(om_wire_type_len(OM_WT_LOAD) == OM_WIRE_LOAD_LEN);
+	for (const int type : {0, int(OM_WT_HEARTBEAT), int(OM_WT_PING), int(OM_WT_FIRST_USER), 255})
+		CHECK(om_wire_type_len(static_cast<__u8>(type)) == -1);
+}
+
 TEST_CASE("header golden vectors", "[wire][hdr]")
 {
 	const om_wire_hdr ping{OM_WIRE_MAGIC, 1, OM_WT_PING, OM_WF_REQUEST, 0x000f0e0d,
