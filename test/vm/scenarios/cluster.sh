@@ -14,5 +14,6 @@ barrier map-loaded
 for n in $(seq "$NODES"); do
 	[ "$n" = "$NODE" ] || ping -c1 -W2 "10.99.0.$n" >/dev/null || fail "node$n does not answer"
 done
+barrier pinged	# no node powers off while another still pings it
 omctl status
 omctl map show
