@@ -1,5 +1,6 @@
 #include "genl_libnl.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fmt/format.h>
 #include <iterator>
@@ -74,33 +75,41 @@ std::uint64_t GenlLibnl::set_map(const Map &map)
 	return *generation;
 }
 
-MapSnapshot GenlLibnl::get_map()
+// Reads the dump CMD of WHAT ("the map"), PARSE turning each message into
+// a part with a generation and nodes. All parts must carry the same
+// generation; a dump the kernel flags as interrupted is read again.
+// Returns the generation, if any message came, and the nodes in order.
+template <class Parse> auto GenlLibnl::dump(std::uint8_t cmd, std::string_view what, Parse parse)
 {
+	using Item = typename decltype(parse(nullptr).nodes)::value_type;
+	struct Result {
+		std::optional<std::uint64_t> generation;
+		std::vector<Item> nodes;
+	};
+	const std::string action = fmt::format("reading {}", what);
 	for (int attempt = 0; attempt < kDumpAttempts; ++attempt) {
-		if (auto snapshot = dump_map())
-			return std::move(*snapshot);
-		spdlog::debug("the map dump was interrupted; reading it again");
+		const NlMsgPtr msg = request(cmd, NLM_F_DUMP);
+		Result result;
+		const bool interrupted = exchange(sock_.get(), msg.get(), action, [&](nlmsghdr *nlh) {
+			auto part = parse(nlh);
+			if (result.generation && *result.generation != part.generation)
+				throw KernelError(EPROTO, "", fmt::format(
+					"{} failed: one dump carried generations {} and {}", action,
+					*result.generation, part.generation));
+			result.generation = part.generation;
+			std::move(part.nodes.begin(), part.nodes.end(), std::back_inserter(result.nodes));
+		});
+		if (!interrupted)
+			return result;
+		spdlog::debug("the dump of {} was interrupted; reading it again", what);
 	}
-	throw KernelError(EAGAIN, "", "reading the map failed: it kept changing while it "
-				      "was read; try again");
+	throw KernelError(EAGAIN, "", fmt::format("{} failed: it kept changing while it was read; "
+						  "try again", action));
 }
 
-std::optional<MapSnapshot> GenlLibnl::dump_map()
+MapSnapshot GenlLibnl::get_map()
 {
-	const NlMsgPtr msg = request(OM_CMD_GET_MAP, NLM_F_DUMP);
-	std::optional<std::uint64_t> generation;
-	std::vector<Node> nodes;
-	const bool interrupted = exchange(sock_.get(), msg.get(), "reading the map", [&](nlmsghdr *nlh) {
-		MapPart part = parse_map_part(nlh);
-		if (generation && *generation != part.generation)
-			throw KernelError(EPROTO, "", fmt::format(
-				"reading the map failed: one dump carried generations {} and {}",
-				*generation, part.generation));
-		generation = part.generation;
-		std::move(part.nodes.begin(), part.nodes.end(), std::back_inserter(nodes));
-	});
-	if (interrupted)
-		return std::nullopt;
+	auto [generation, nodes] = dump(OM_CMD_GET_MAP, "the map", parse_map_part);
 	if (!generation)
 		throw KernelError(EPROTO, "", "reading the map failed: the dump had no message");
 	Map map(std::move(nodes));
@@ -109,6 +118,20 @@ std::optional<MapSnapshot> GenlLibnl::dump_map()
 			throw KernelError(EPROTO, "", fmt::format("reading the map failed: node {} "
 					  "came twice", map.nodes()[i].id));
 	return MapSnapshot{*generation, std::move(map)};
+}
+
+ClusterView GenlLibnl::get_nodes()
+{
+	auto [generation, nodes] = dump(OM_CMD_GET_NODES, "the cluster view", parse_nodes_part);
+	std::sort(nodes.begin(), nodes.end(),
+		  [](const NodeInfo &a, const NodeInfo &b) { return a.id < b.id; });
+	for (std::size_t i = 1; i < nodes.size(); ++i)
+		if (nodes[i - 1].id == nodes[i].id)
+			throw KernelError(EPROTO, "", fmt::format("reading the cluster view failed: "
+					  "node {} came twice", nodes[i].id));
+	// A view of an empty map may come without a message, and so without
+	// a generation: the status has it.
+	return {generation ? *generation : status().map_generation, std::move(nodes)};
 }
 
 void GenlLibnl::set_self(std::optional<NodeId> id)
@@ -128,6 +151,20 @@ void GenlLibnl::link_add(NodeId peer, int fd)
 		throw std::logic_error("no room for OM_A_NODE_ID and OM_A_LINK_FD");
 	exchange(sock_.get(), msg.get(), fmt::format("handing the link to node {} to the kernel", peer),
 		 ignore_replies);
+}
+
+void GenlLibnl::set_load(const LoadReport &load, std::chrono::milliseconds interval)
+{
+	const NlMsgPtr msg = request(OM_CMD_SET_LOAD, 0, load_payload_size());
+	const Landmarks landmarks = put_load(msg.get(), load, interval);
+	exchange(sock_.get(), msg.get(), "reporting the load", ignore_replies, &landmarks);
+}
+
+void GenlLibnl::set_policy(const PolicyChange &change)
+{
+	const NlMsgPtr msg = request(OM_CMD_SET_POLICY, 0, policy_payload_size());
+	const Landmarks landmarks = put_policy(msg.get(), change);
+	exchange(sock_.get(), msg.get(), "changing this node's policy", ignore_replies, &landmarks);
 }
 
 } // namespace om

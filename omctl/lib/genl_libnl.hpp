@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "genl_client.hpp"
 #include "nl_handles.hpp"
@@ -23,10 +25,13 @@ public:
 	MapSnapshot get_map() override;
 	void set_self(std::optional<NodeId> id) override;
 	void link_add(NodeId peer, int fd) override;
+	void set_load(const LoadReport &load, std::chrono::milliseconds interval) override;
+	void set_policy(const PolicyChange &change) override;
+	ClusterView get_nodes() override;
 
 private:
 	NlMsgPtr request(std::uint8_t cmd, int flags, std::size_t payload = 0) const;
-	std::optional<MapSnapshot> dump_map();
+	template <class Parse> auto dump(std::uint8_t cmd, std::string_view what, Parse parse);
 
 	NlSockPtr sock_;
 	int family_ = 0;

@@ -1,5 +1,6 @@
 #include "fake_kernel.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fmt/format.h>
 
@@ -27,7 +28,17 @@ Status FakeKernel::status()
 		 .map_nodes = static_cast<std::uint32_t>(map_.nodes().size()),
 		 .map_addresses = static_cast<std::uint32_t>(map_.address_count()),
 		 .limit_nodes = limit_nodes,
-		 .limit_addresses = limit_addresses};
+		 .limit_addresses = limit_addresses,
+		 .policy = policy,
+		 .speed = speed,
+		 .daemon_pid = daemon_pid};
+	if (daemon_pid) {
+		s.daemon_age = daemon_age;
+		s.load_interval = load_interval;
+	}
+	for (const NodeInfo &peer : peers)
+		if (peer.up && map_.find(peer.id))
+			++s.peers_up;
 	if (explicit_id_)
 		return s;
 	std::set<NodeId> local;
@@ -71,6 +82,104 @@ void FakeKernel::link_add(NodeId peer, int fd)
 	if (!map_.find(peer) || peer == status().node_id)
 		throw KernelError::refused(action, EINVAL, "the peer is not another node of the map");
 	links_added.push_back({peer, fd});
+}
+
+// omcore's policy for OM_A_LOAD and OM_A_LOAD_INTERVAL_MS, in the order
+// the attributes come, then om_nl_set_load()'s own check.
+void FakeKernel::set_load(const LoadReport &report, std::chrono::milliseconds interval)
+{
+	const std::string_view action = "reporting the load";
+	check_admin(action);
+	const auto range = [&](bool ok, std::string where) {
+		if (!ok)
+			throw KernelError::refused(action, ERANGE, "integer out of range", where);
+	};
+	range(report.cpus >= 1 && report.cpus <= OM_LOAD_MAX_CPUS,
+	      fmt::format("cpus {}", report.cpus));
+	range(report.speed >= 1 && report.speed <= OM_LOAD_MAX_SPEED,
+	      fmt::format("speed {}", report.speed));
+	range(report.util <= 1000, fmt::format("util {}", report.util));
+	range(interval.count() >= OM_LOAD_MIN_INTERVAL_MS && interval.count() <= OM_LOAD_MAX_INTERVAL_MS,
+	      fmt::format("interval {} ms", interval.count()));
+	if (report.mem_free > report.mem_total)
+		throw KernelError::refused(action, EINVAL, "free memory exceeds the total",
+					   fmt::format("mem_free {}", report.mem_free));
+	load = report;
+	load_interval = interval;
+	daemon_pid = caller_pid;
+	daemon_age = std::chrono::milliseconds{0};
+}
+
+// The policy's NLA_POLICY_MASK and range, then om_nl_set_policy()'s checks.
+void FakeKernel::set_policy(const PolicyChange &change)
+{
+	const std::string_view action = "changing this node's policy";
+	check_admin(action);
+	const bool flags = change.set || change.mask;
+	constexpr std::uint32_t unknown = ~std::uint32_t{__OM_POLICY_ALL};
+	if (flags && change.set & unknown)
+		throw KernelError::refused(action, EINVAL, "reserved bit set",
+					   fmt::format("policy {:#x}", change.set));
+	if (flags && change.mask & unknown)
+		throw KernelError::refused(action, EINVAL, "reserved bit set",
+					   fmt::format("policy mask {:#x}", change.mask));
+	if (change.speed && *change.speed > OM_LOAD_MAX_SPEED)
+		throw KernelError::refused(action, ERANGE, "integer out of range",
+					   fmt::format("speed {}", *change.speed));
+	if (!flags && !change.speed)
+		throw KernelError::refused(action, EINVAL, "nothing to change: give OM_A_POLICY and "
+							   "OM_A_POLICY_MASK, or OM_A_SPEED");
+	if (change.set & ~change.mask)
+		throw KernelError::refused(action, EINVAL, "OM_A_POLICY sets a flag that "
+							   "OM_A_POLICY_MASK leaves out",
+					   fmt::format("policy {:#x}", change.set));
+	policy = (policy & ~change.mask) | change.set;
+	if (change.speed)
+		speed = *change.speed ? change.speed : std::nullopt;
+}
+
+ClusterView FakeKernel::get_nodes()
+{
+	const std::optional<NodeId> self = status().node_id;
+	ClusterView view{generation_, {}};
+	for (const Node &node : map_.nodes()) {
+		NodeInfo info;
+		info.id = node.id;
+		if (node.id == self) {
+			info = self_info(node.id);
+		} else if (const auto it = std::find_if(peers.begin(), peers.end(),
+							[&](const NodeInfo &p) { return p.id == node.id; });
+			   it != peers.end()) {
+			info = *it;
+			info.self = false;
+			if (!info.up) {
+				info.load.reset();
+				info.load_age = {};
+			}
+		}
+		info.address = node.addresses.front();
+		view.nodes.push_back(std::move(info));
+	}
+	return view;
+}
+
+// This node as omcore sees itself: up, seen now, its own policy, and the
+// last load omd reported with the speed set by hand in its place.
+NodeInfo FakeKernel::self_info(NodeId id) const
+{
+	NodeInfo info;
+	info.id = id;
+	info.up = true;
+	info.self = true;
+	info.last_seen = now();
+	info.flags = policy;
+	info.load = load;
+	if (load) {
+		if (speed)
+			info.load->speed = *speed;
+		info.load_age = daemon_age;
+	}
+	return info;
 }
 
 void FakeKernel::check_admin(std::string_view action) const

@@ -89,6 +89,8 @@ WireBuilder status_wire(int omit = -1, std::uint32_t source = OM_SELF_ADDRESS)
 	u32(OM_A_MAP_ADDRS, 5);
 	u32(OM_A_LIMIT_NODES, OM_MAP_MAX_NODES);
 	u32(OM_A_LIMIT_ADDRS, OM_MAP_MAX_ADDRS);
+	u32(OM_A_PEERS_UP, 2);
+	u32(OM_A_POLICY, OM_POLICY_QUIET);
 	w.attr_u32(OM_A_MAX + 10, 0);	// from a newer module: ignored
 	return w;
 }
@@ -212,7 +214,11 @@ TEST_CASE("a status reply is read whole", "[codec]")
 			  .map_nodes = 4,
 			  .map_addresses = 5,
 			  .limit_nodes = OM_MAP_MAX_NODES,
-			  .limit_addresses = OM_MAP_MAX_ADDRS});
+			  .limit_addresses = OM_MAP_MAX_ADDRS,
+			  .peers_up = 2,
+			  .policy = OM_POLICY_QUIET,
+			  .speed = std::nullopt,
+			  .daemon_pid = std::nullopt});
 	WireBuilder unknown = status_wire(OM_A_NODE_ID, OM_SELF_NONE);
 	const Status none = parse_status(unknown.message());
 	CHECK_FALSE(none.node_id);
@@ -222,7 +228,8 @@ TEST_CASE("a status reply is read whole", "[codec]")
 TEST_CASE("a status reply that breaks the contract is refused", "[codec]")
 {
 	for (const int omit : {OM_A_VERSION, OM_A_SELF_SOURCE, OM_A_MAP_GENERATION, OM_A_MAP_NODES,
-			       OM_A_MAP_ADDRS, OM_A_LIMIT_NODES, OM_A_LIMIT_ADDRS}) {
+			       OM_A_MAP_ADDRS, OM_A_LIMIT_NODES, OM_A_LIMIT_ADDRS, OM_A_PEERS_UP,
+			       OM_A_POLICY}) {
 		CAPTURE(omit);
 		WireBuilder w = status_wire(omit);
 		CHECK(error_of([&] { parse_status(w.message()); }) == EPROTO);

@@ -32,7 +32,9 @@ TEST_CASE("status JSON", "[json]")
 		 .map_nodes = 4,
 		 .map_addresses = 5,
 		 .limit_nodes = 4096,
-		 .limit_addresses = 8192};
+		 .limit_addresses = 8192,
+		 .speed = std::nullopt,
+		 .daemon_pid = std::nullopt};
 	CHECK(status_to_json(s).dump() ==
 	      R"({"node_id":3,"self_source":"address","version":"0.1.0",)"
 	      R"("map_generation":18446744073709551615,"map_nodes":4,"map_addresses":5,)"
