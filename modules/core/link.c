@@ -4,7 +4,8 @@
  * in through OM_CMD_LINK_ADD and the link below owns it: a receive worker
  * woken by the socket's data_ready callback reassembles frames without
  * blocking, a heartbeat worker sends a frame every second and declares
- * the peer dead after three silent ones, and senders serialise on a mutex.
+ * the peer dead after three silent seconds, and senders serialise on a
+ * mutex.
  * Receiving never sleeps; sending does, bounded by the socket's send
  * timeout and TCP_USER_TIMEOUT.
  */
@@ -13,6 +14,7 @@
 #include "map.h"
 #include "netlink.h"
 #include "rpc.h"
+#include "view.h"
 
 #include <linux/file.h>
 #include <linux/mm.h>
@@ -53,7 +55,7 @@ struct om_link {
 	u8 *payload;
 	u32 payload_got;
 
-	unsigned long last_rx;		/* jiffies */
+	unsigned long last_rx;		/* jiffies: when bytes last came in */
 	ktime_t since;
 	atomic64_t rx_frames, tx_frames, rx_bytes, tx_bytes;
 };
@@ -94,6 +96,55 @@ u16 om_link_node(const struct om_link *link)
 	return link->node;
 }
 
+/* The wall-clock time at jiffies @then, which lies in the past. */
+static ktime_t om_link_wall_clock(unsigned long then)
+{
+	return ktime_sub_ms(ktime_get_real(), jiffies_to_msecs(jiffies - then));
+}
+
+/* The first live link to a node id >= *@index, referenced; *@index is its id. */
+struct om_link *om_link_get_next(unsigned long *index)
+{
+	struct om_link *link;
+
+	rcu_read_lock();
+	for (link = xa_find(&om_links, index, U16_MAX, XA_PRESENT); link;
+	     link = xa_find_after(&om_links, index, U16_MAX, XA_PRESENT))
+		if (!test_bit(OM_LINK_DEAD, &link->flags) &&
+		    kref_get_unless_zero(&link->ref))
+			break;
+	rcu_read_unlock();
+	return link;
+}
+
+/* Whether a live link to @node exists, and when bytes last came over it. */
+bool om_link_alive(u16 node, ktime_t *last_rx)
+{
+	struct om_link *link;
+	bool alive;
+
+	rcu_read_lock();
+	link = xa_load(&om_links, node);
+	alive = link && !test_bit(OM_LINK_DEAD, &link->flags);
+	if (alive)
+		*last_rx = om_link_wall_clock(READ_ONCE(link->last_rx));
+	rcu_read_unlock();
+	return alive;
+}
+
+unsigned int om_links_up(void)
+{
+	struct om_link *link;
+	unsigned long node;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	xa_for_each(&om_links, node, link)
+		n += !test_bit(OM_LINK_DEAD, &link->flags);
+	rcu_read_unlock();
+	return n;
+}
+
 /* Takes the link down once: the release worker does the waiting. */
 static void om_link_down(struct om_link *link, int reason)
 {
@@ -129,6 +180,9 @@ static void om_link_release(struct work_struct *work)
 	kvfree(link->payload);
 	link->payload = NULL;
 	om_rpc_link_down(link);
+	if (link->down_reason != -EEXIST)	/* a new link took over */
+		om_view_link_down(link->node,
+				  om_link_wall_clock(READ_ONCE(link->last_rx)));
 	om_genl_link_down(link->node, link->down_reason);
 	om_link_put(link);		/* the reference om_links held */
 	if (atomic_dec_and_test(&om_links_alive))
@@ -181,8 +235,11 @@ static int om_link_recv(struct om_link *link, void *buf, size_t len)
 	ret = kernel_recvmsg(link->sock, &msg, &vec, 1, len, msg.msg_flags);
 	if (ret == 0)
 		return -ECONNRESET;	/* the peer closed */
-	if (ret > 0)
+	if (ret > 0) {
+		/* Bytes, not frames, prove the peer alive: a big frame is slow. */
+		WRITE_ONCE(link->last_rx, jiffies);
 		atomic64_add(ret, &link->rx_bytes);
+	}
 	return ret;
 }
 
@@ -238,7 +295,6 @@ static void om_link_rx(struct work_struct *work)
 		}
 		if (!ret)
 			return;		/* data_ready queues us again */
-		WRITE_ONCE(link->last_rx, jiffies);
 		atomic64_inc(&link->rx_frames);
 		if (link->hdr.type != OM_WT_HEARTBEAT)
 			om_rpc_receive(link, &link->hdr, link->payload);

@@ -26,6 +26,9 @@ int om_link_del(u16 node);
 int om_link_next_info(u16 from, struct om_link_info *info);
 
 struct om_link *om_link_get(u16 node);
+struct om_link *om_link_get_next(unsigned long *index);
+bool om_link_alive(u16 node, ktime_t *last_rx);
+unsigned int om_links_up(void);
 void om_link_put(struct om_link *link);
 u16 om_link_node(const struct om_link *link);
 int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,

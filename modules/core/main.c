@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * omcore: the node map, this node's identity and the "openmosix" generic
- * netlink family that userspace configures them through.
+ * omcore: the node map, this node's identity, the peer links and their
+ * RPC, the cluster view, and the "openmosix" generic netlink family that
+ * userspace reaches them through.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -9,6 +10,7 @@
 #include "map.h"
 #include "netlink.h"
 #include "rpc.h"
+#include "view.h"
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -27,12 +29,17 @@ static int __init om_core_init(void)
 	err = om_rpc_init();
 	if (err)
 		goto err_uninit_links;
-	err = om_genl_init();
+	err = om_view_init();
 	if (err)
 		goto err_uninit_rpc;
+	err = om_genl_init();
+	if (err)
+		goto err_uninit_view;
 	pr_info("openMosix-NG core " OM_VERSION "\n");
 	return 0;
 
+err_uninit_view:
+	om_view_uninit();
 err_uninit_rpc:
 	om_rpc_uninit();
 err_uninit_links:
@@ -47,6 +54,7 @@ static void __exit om_core_exit(void)
 {
 	om_genl_uninit();
 	om_links_uninit();
+	om_view_uninit();
 	om_rpc_uninit();
 	om_map_uninit();
 }

@@ -8,6 +8,7 @@
 #include "link.h"
 #include "map.h"
 #include "rpc.h"
+#include "view.h"
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -34,6 +35,30 @@ static struct netlink_range_validation om_self_id_range __ro_after_init = {
 
 static struct netlink_range_validation om_ping_size_range __ro_after_init = {
 	.max = OM_PING_MAX_SIZE,
+};
+
+static struct netlink_range_validation om_ping_bulk_range __ro_after_init = {
+	.max = OM_PING_MAX_BULK,
+};
+
+static struct netlink_range_validation om_load_cpus_range __ro_after_init = {
+	.min = 1,
+	.max = OM_LOAD_MAX_CPUS,
+};
+
+static struct netlink_range_validation om_load_speed_range __ro_after_init = {
+	.min = 1,
+	.max = OM_LOAD_MAX_SPEED,
+};
+
+static struct netlink_range_validation om_policy_speed_range __ro_after_init = {
+	.min = 0,		/* back to omd's measurement */
+	.max = OM_LOAD_MAX_SPEED,
+};
+
+static struct netlink_range_validation om_load_interval_range __ro_after_init = {
+	.min = OM_LOAD_MIN_INTERVAL_MS,
+	.max = OM_LOAD_MAX_INTERVAL_MS,
 };
 
 static const struct nla_policy om_node_policy[OM_NODE_A_MAX + 1] = {
@@ -63,6 +88,28 @@ static const struct nla_policy om_link_add_policy[OM_A_MAX + 1] = {
 static const struct nla_policy om_ping_policy[OM_A_MAX + 1] = {
 	[OM_A_NODE_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_node_id_range),
 	[OM_A_PING_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &om_ping_size_range),
+	[OM_A_PING_BULK]	= NLA_POLICY_FULL_RANGE(NLA_U64, &om_ping_bulk_range),
+};
+
+static const struct nla_policy om_load_policy[OM_LOAD_A_MAX + 1] = {
+	[OM_LOAD_A_LOAD]	= { .type = NLA_U32 },
+	[OM_LOAD_A_CPUS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &om_load_cpus_range),
+	[OM_LOAD_A_SPEED]	= NLA_POLICY_FULL_RANGE(NLA_U32, &om_load_speed_range),
+	[OM_LOAD_A_UTIL]	= NLA_POLICY_MAX(NLA_U32, 1000),
+	[OM_LOAD_A_MEM_TOTAL]	= { .type = NLA_U64 },
+	[OM_LOAD_A_MEM_FREE]	= { .type = NLA_U64 },
+	[OM_LOAD_A_UPTIME]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy om_set_load_policy[OM_A_MAX + 1] = {
+	[OM_A_LOAD]		= NLA_POLICY_NESTED(om_load_policy),
+	[OM_A_LOAD_INTERVAL_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &om_load_interval_range),
+};
+
+static const struct nla_policy om_set_policy_policy[OM_A_MAX + 1] = {
+	[OM_A_POLICY]		= NLA_POLICY_MASK(NLA_U32, __OM_POLICY_ALL),
+	[OM_A_POLICY_MASK]	= NLA_POLICY_MASK(NLA_U32, __OM_POLICY_ALL),
+	[OM_A_SPEED]		= NLA_POLICY_FULL_RANGE(NLA_U32, &om_policy_speed_range),
 };
 
 static struct genl_family om_genl_family;
@@ -122,7 +169,9 @@ static int om_put_status(struct sk_buff *skb, const struct om_map *map)
 {
 	enum om_self_source source;
 	u16 id = om_identity(map, &source);
+	struct om_view_status vs;
 
+	om_view_status(&vs);
 	if (nla_put_string(skb, OM_A_VERSION, OM_VERSION) ||
 	    (id && nla_put_u32(skb, OM_A_NODE_ID, id)) ||
 	    nla_put_u32(skb, OM_A_SELF_SOURCE, source) ||
@@ -131,7 +180,15 @@ static int om_put_status(struct sk_buff *skb, const struct om_map *map)
 	    nla_put_u32(skb, OM_A_MAP_NODES, map->nnodes) ||
 	    nla_put_u32(skb, OM_A_MAP_ADDRS, map->naddrs) ||
 	    nla_put_u32(skb, OM_A_LIMIT_NODES, OM_MAP_MAX_NODES) ||
-	    nla_put_u32(skb, OM_A_LIMIT_ADDRS, OM_MAP_MAX_ADDRS))
+	    nla_put_u32(skb, OM_A_LIMIT_ADDRS, OM_MAP_MAX_ADDRS) ||
+	    nla_put_u32(skb, OM_A_PEERS_UP, om_links_up()) ||
+	    nla_put_u32(skb, OM_A_POLICY, vs.policy) ||
+	    (vs.speed && nla_put_u32(skb, OM_A_SPEED, vs.speed)))
+		return -EMSGSIZE;
+	if (vs.has_daemon &&
+	    (nla_put_u32(skb, OM_A_DAEMON_PID, vs.daemon_pid) ||
+	     nla_put_u32(skb, OM_A_DAEMON_AGE_MS, vs.daemon_age_ms) ||
+	     nla_put_u32(skb, OM_A_LOAD_INTERVAL_MS, vs.interval_ms)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -380,6 +437,7 @@ static void om_map_published(const struct om_map *map, void *arg)
 
 	ctx->err = om_fill_map_changed(ctx->reply, map, ctx->info,
 				       OM_CMD_SET_MAP);
+	om_view_prune(map);
 	if (!genl_has_listeners(&om_genl_family, &init_net, OM_MCGRP_EVENTS_IDX))
 		return;
 	event = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -559,10 +617,34 @@ static int om_nl_get_links_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+/*
+ * @bytes of one-way PING frames, which the peer drops: what a bulk
+ * transfer over the link costs, once the ping behind them has come back.
+ */
+static int om_ping_bulk(u16 node, u64 bytes, u8 *buf)
+{
+	size_t chunk;
+	int err;
+
+	while (bytes) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		chunk = min_t(u64, bytes, OM_PING_MAX_SIZE);
+		err = om_rpc_send(node, OM_WT_PING, buf, chunk);
+		if (err)
+			return err;
+		bytes -= chunk;
+		cond_resched();
+	}
+	return 0;
+}
+
 static int om_nl_ping(struct sk_buff *skb, struct genl_info *info)
 {
 	u32 size = 0;
+	u64 bulk = 0;
 	size_t got;
+	u16 node;
 	u8 *buf;
 	ktime_t t0;
 	u64 rtt;
@@ -572,16 +654,23 @@ static int om_nl_ping(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "OM_A_NODE_ID is missing");
 		return -EINVAL;
 	}
+	node = nla_get_u32(info->attrs[OM_A_NODE_ID]);
 	if (info->attrs[OM_A_PING_SIZE])
 		size = nla_get_u32(info->attrs[OM_A_PING_SIZE]);
-	buf = kvmalloc(2 * (size_t)size + 1, GFP_KERNEL);
+	if (info->attrs[OM_A_PING_BULK])
+		bulk = nla_get_u64(info->attrs[OM_A_PING_BULK]);
+	/* Room for the request and its echo, and for the bulk frames. */
+	buf = kvzalloc(2 * (size_t)max_t(u32, size, bulk ? OM_PING_MAX_SIZE : 0) + 1,
+		       GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	memset(buf, 0x5a, size);
 	got = size;
 	t0 = ktime_get();
-	err = om_rpc_call(nla_get_u32(info->attrs[OM_A_NODE_ID]), OM_WT_PING,
-			  buf, size, buf + size, &got, 5000);
+	err = om_ping_bulk(node, bulk, buf);
+	if (!err)
+		err = om_rpc_call(node, OM_WT_PING, buf, size, buf + size, &got,
+				  5000);
 	rtt = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	if (!err && (got != size || memcmp(buf, buf + size, size)))
 		err = -EPROTO;
@@ -593,6 +682,182 @@ static int om_nl_ping(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	return om_reply_u64(info, OM_CMD_PING, OM_A_PING_RTT, rtt);
+}
+
+static int om_nl_set_load(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int required[] = {
+		OM_LOAD_A_LOAD, OM_LOAD_A_CPUS, OM_LOAD_A_SPEED, OM_LOAD_A_UTIL,
+		OM_LOAD_A_MEM_TOTAL, OM_LOAD_A_MEM_FREE, OM_LOAD_A_UPTIME,
+	};
+	struct nlattr *tb[OM_LOAD_A_MAX + 1];
+	struct om_wire_load load = {};
+	int i, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, OM_A_LOAD) ||
+	    GENL_REQ_ATTR_CHECK(info, OM_A_LOAD_INTERVAL_MS)) {
+		NL_SET_ERR_MSG(info->extack, "a load report needs OM_A_LOAD and OM_A_LOAD_INTERVAL_MS");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, OM_LOAD_A_MAX, info->attrs[OM_A_LOAD],
+			       om_load_policy, info->extack);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(required); i++) {
+		if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[OM_A_LOAD], tb,
+				      required[i])) {
+			NL_SET_ERR_MSG(info->extack, "OM_A_LOAD needs every OM_LOAD_A_* attribute");
+			return -EINVAL;
+		}
+	}
+	load.load = nla_get_u32(tb[OM_LOAD_A_LOAD]);
+	load.cpus = nla_get_u32(tb[OM_LOAD_A_CPUS]);
+	load.speed = nla_get_u32(tb[OM_LOAD_A_SPEED]);
+	load.util = nla_get_u32(tb[OM_LOAD_A_UTIL]);
+	load.mem_total = nla_get_u64(tb[OM_LOAD_A_MEM_TOTAL]);
+	load.mem_free = nla_get_u64(tb[OM_LOAD_A_MEM_FREE]);
+	load.uptime = nla_get_u64(tb[OM_LOAD_A_UPTIME]);
+	if (load.mem_free > load.mem_total) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[OM_LOAD_A_MEM_FREE], "free memory exceeds the total");
+		return -EINVAL;
+	}
+	om_view_report(&load, nla_get_u32(info->attrs[OM_A_LOAD_INTERVAL_MS]));
+	return 0;
+}
+
+static int om_nl_set_policy(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *policy = info->attrs[OM_A_POLICY];
+	struct nlattr *mask = info->attrs[OM_A_POLICY_MASK];
+	struct nlattr *speed = info->attrs[OM_A_SPEED];
+	u32 speed_val, set = 0, which = 0;
+
+	if (!policy != !mask) {
+		NL_SET_ERR_MSG_ATTR(info->extack, policy ?: mask, "OM_A_POLICY and OM_A_POLICY_MASK go together");
+		return -EINVAL;
+	}
+	if (!policy && !speed) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change: give OM_A_POLICY and OM_A_POLICY_MASK, or OM_A_SPEED");
+		return -EINVAL;
+	}
+	if (policy) {
+		set = nla_get_u32(policy);
+		which = nla_get_u32(mask);
+		if (set & ~which) {
+			NL_SET_ERR_MSG_ATTR(info->extack, policy, "OM_A_POLICY sets a flag that OM_A_POLICY_MASK leaves out");
+			return -EINVAL;
+		}
+	}
+	if (speed)
+		speed_val = nla_get_u32(speed);
+	om_view_set_policy(set, which, speed ? &speed_val : NULL);
+	return 0;
+}
+
+static int om_put_load(struct sk_buff *skb, const struct om_wire_load *load)
+{
+	struct nlattr *nest = nla_nest_start(skb, OM_INFO_A_LOAD);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OM_LOAD_A_LOAD, load->load) ||
+	    nla_put_u32(skb, OM_LOAD_A_CPUS, load->cpus) ||
+	    nla_put_u32(skb, OM_LOAD_A_SPEED, load->speed) ||
+	    nla_put_u32(skb, OM_LOAD_A_UTIL, load->util) ||
+	    nla_put_u64_64bit(skb, OM_LOAD_A_MEM_TOTAL, load->mem_total, OM_LOAD_A_PAD) ||
+	    nla_put_u64_64bit(skb, OM_LOAD_A_MEM_FREE, load->mem_free, OM_LOAD_A_PAD) ||
+	    nla_put_u64_64bit(skb, OM_LOAD_A_UPTIME, load->uptime, OM_LOAD_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int om_put_node_info(struct sk_buff *skb, const struct om_map *map,
+			    const struct om_node *node, bool self)
+{
+	struct om_view_node view;
+	struct nlattr *nest;
+
+	om_view_get(node->id, self, &view);
+	nest = nla_nest_start(skb, OM_A_NODE_INFO);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OM_INFO_A_ID, node->id) ||
+	    om_put_addr(skb, om_node_addr(map, node, 0), OM_INFO_A_ADDR) ||
+	    nla_put_u32(skb, OM_INFO_A_STATE, view.up ? OM_NODE_UP : OM_NODE_DOWN) ||
+	    (self && nla_put_flag(skb, OM_INFO_A_SELF)) ||
+	    (view.last_seen && nla_put_u64_64bit(skb, OM_INFO_A_LAST_SEEN,
+						 ktime_to_ns(view.last_seen),
+						 OM_INFO_A_PAD)) ||
+	    nla_put_u32(skb, OM_INFO_A_FLAGS, view.flags))
+		goto err_cancel;
+	if (view.has_load &&
+	    (om_put_load(skb, &view.load) ||
+	     nla_put_u32(skb, OM_INFO_A_LOAD_AGE_MS, view.load_age_ms)))
+		goto err_cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Like the map's dump, of the map current at the start, with this node's id. */
+struct om_nodes_dump {
+	struct om_map *map;
+	u32 next;
+	u16 self;
+};
+static_assert(sizeof(struct om_nodes_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+static struct om_nodes_dump *om_nodes_dump(struct netlink_callback *cb)
+{
+	return (struct om_nodes_dump *)cb->ctx;
+}
+
+static int om_nl_get_nodes_start(struct netlink_callback *cb)
+{
+	struct om_nodes_dump *dump = om_nodes_dump(cb);
+	enum om_self_source source;
+
+	*dump = (struct om_nodes_dump){ .map = om_map_get() };
+	dump->self = om_identity(dump->map, &source);
+	return 0;
+}
+
+static int om_nl_get_nodes_done(struct netlink_callback *cb)
+{
+	om_map_put(om_nodes_dump(cb)->map);
+	return 0;
+}
+
+static int om_nl_get_nodes_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct om_nodes_dump *dump = om_nodes_dump(cb);
+	const struct om_map *map = dump->map;
+	const struct om_node *node;
+	void *hdr;
+
+	for (; dump->next < map->nnodes; dump->next++) {
+		node = &map->nodes[dump->next];
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &om_genl_family,
+				  NLM_F_MULTI, OM_CMD_GET_NODES);
+		if (!hdr)
+			break;
+		if (nla_put_u64_64bit(skb, OM_A_MAP_GENERATION, map->generation,
+				      OM_A_PAD) ||
+		    om_put_node_info(skb, map, node, node->id == dump->self)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
 }
 
 static const struct genl_ops om_genl_ops[] = {
@@ -644,6 +909,26 @@ static const struct genl_ops om_genl_ops[] = {
 		.policy = om_ping_policy,
 		.maxattr = OM_A_MAX,
 		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_SET_LOAD,
+		.doit = om_nl_set_load,
+		.policy = om_set_load_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_SET_POLICY,
+		.doit = om_nl_set_policy,
+		.policy = om_set_policy_policy,
+		.maxattr = OM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OM_CMD_GET_NODES,
+		.start = om_nl_get_nodes_start,
+		.dumpit = om_nl_get_nodes_dump,
+		.done = om_nl_get_nodes_done,
 	},
 };
 

@@ -240,6 +240,23 @@ int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 }
 EXPORT_SYMBOL_GPL(om_rpc_send);
 
+/* Sends a one-way message to every peer with a link: how many took it. */
+int om_rpc_broadcast(u8 type, const void *msg, size_t len)
+{
+	unsigned long node = 0;
+	struct om_link *link;
+	int sent = 0;
+
+	while ((link = om_link_get_next(&node))) {
+		if (!om_rpc_frame(link, type, 0, 0, msg, len))
+			sent++;
+		om_link_put(link);
+		node++;
+	}
+	return sent;
+}
+EXPORT_SYMBOL_GPL(om_rpc_broadcast);
+
 static void om_rpc_ping(u16 node, const void *data, size_t len,
 			struct om_rpc_reply *reply)
 {

@@ -34,6 +34,7 @@ void om_rpc_unregister(u8 type);
 int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 		void *resp, size_t *resp_len, unsigned int timeout_ms);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
+int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 
 /* For link.c */
 void om_rpc_receive(struct om_link *link, const struct om_wire_hdr *hdr,

@@ -26,6 +26,14 @@
  *     OM_A_MAP_ADDRS          u32, addresses in the current map
  *     OM_A_LIMIT_NODES        u32, OM_MAP_MAX_NODES
  *     OM_A_LIMIT_ADDRS        u32, OM_MAP_MAX_ADDRS
+ *     OM_A_PEERS_UP           u32, peer links up
+ *     OM_A_POLICY             u32, enum om_policy: this node's policy flags
+ *     OM_A_SPEED              u32, the speed set with OM_CMD_SET_POLICY
+ *                             (absent: omd's measurement is used)
+ *     OM_A_DAEMON_PID         u32, the process that last sent
+ *                             OM_CMD_SET_LOAD (absent: none since loading)
+ *     OM_A_DAEMON_AGE_MS      u32, since it did
+ *     OM_A_LOAD_INTERVAL_MS   u32, the interval it announced
  *
  * OM_CMD_SET_MAP (do, admin): replace the whole map atomically. Either the
  * new map is valid as a whole and replaces the old one, or nothing changes.
@@ -93,8 +101,56 @@
  * OM_CMD_PING (do, admin): a round trip over the link to a peer.
  *   OM_A_NODE_ID              u32
  *   OM_A_PING_SIZE            u32, payload bytes, 0..OM_PING_MAX_SIZE
+ *   OM_A_PING_BULK            u64, optional: bytes sent ahead of the ping
+ *                             as one-way discard frames, 0..OM_PING_MAX_BULK
+ *                             (the round trip then times the transfer)
  *   reply:
  *     OM_A_PING_RTT           u64, ns
+ *
+ * OM_CMD_SET_LOAD (do, admin): omd reports this node's load, every
+ * interval. omcore keeps it for OM_CMD_GET_NODES and sends it to every
+ * peer (OM_WT_LOAD) unless OM_POLICY_QUIET is set; a speed set with
+ * OM_CMD_SET_POLICY replaces the one reported here. The sender counts as
+ * the daemon (OM_A_DAEMON_PID) from then on.
+ *   OM_A_LOAD                 nest, required
+ *     OM_LOAD_A_LOAD          u32, run-queue load x 1000, decayed
+ *     OM_LOAD_A_CPUS          u32, 1..OM_LOAD_MAX_CPUS
+ *     OM_LOAD_A_SPEED         u32, 1..OM_LOAD_MAX_SPEED; 10000 = openMosix's
+ *                             Pentium III at 1 GHz
+ *     OM_LOAD_A_UTIL          u32, CPU utilisation per mille, 0..1000
+ *     OM_LOAD_A_MEM_TOTAL     u64, bytes
+ *     OM_LOAD_A_MEM_FREE      u64, bytes, <= OM_LOAD_A_MEM_TOTAL
+ *     OM_LOAD_A_UPTIME        u64, seconds
+ *     (all required)
+ *   OM_A_LOAD_INTERVAL_MS     u32, required, OM_LOAD_MIN_INTERVAL_MS..
+ *                             OM_LOAD_MAX_INTERVAL_MS: how often omd reports
+ *
+ * OM_CMD_SET_POLICY (do, admin): change this node's policy; what is absent
+ * stays as it was.
+ *   OM_A_POLICY               u32, the new flags (enum om_policy)
+ *   OM_A_POLICY_MASK          u32, which of them to change; required with
+ *                             OM_A_POLICY
+ *   OM_A_SPEED                u32, 1..OM_LOAD_MAX_SPEED, or 0: back to the
+ *                             speed omd measures (mosctl setspeed)
+ *   Setting OM_POLICY_QUIET sends a last OM_WT_LOAD flagged quiet to the
+ *   peers, then nothing until it is cleared.
+ *
+ * OM_CMD_GET_NODES (dump): the cluster view, one message per node of the
+ * map as it was when the dump started, by id, this node included.
+ *   OM_A_MAP_GENERATION       u64, the same in every message of a dump
+ *   OM_A_NODE_INFO            nest
+ *     OM_INFO_A_ID            u32
+ *     OM_INFO_A_ADDR          nest, the node's first address, as an
+ *                             OM_NODE_A_ADDRS entry
+ *     OM_INFO_A_STATE         u32, enum om_node_state
+ *     OM_INFO_A_SELF          flag, this node
+ *     OM_INFO_A_LAST_SEEN     u64, ns since the epoch: when a frame last came
+ *                             from the node (now, for this node); absent if
+ *                             never
+ *     OM_INFO_A_FLAGS         u32, enum om_policy: the flags the node reported
+ *     OM_INFO_A_LOAD          nest, as OM_A_LOAD in OM_CMD_SET_LOAD; only
+ *                             while up and once the node reported its load
+ *     OM_INFO_A_LOAD_AGE_MS   u32, since that report came
  */
 #ifndef _UAPI_LINUX_OPENMOSIX_H
 #define _UAPI_LINUX_OPENMOSIX_H
@@ -108,6 +164,11 @@
 #define OM_MAP_MAX_ADDRS	8192
 #define OM_NODE_MAX_ADDRS	16
 #define OM_PING_MAX_SIZE	65536
+#define OM_PING_MAX_BULK	(1ULL << 30)
+#define OM_LOAD_MAX_CPUS	65536
+#define OM_LOAD_MAX_SPEED	100000000
+#define OM_LOAD_MIN_INTERVAL_MS	100
+#define OM_LOAD_MAX_INTERVAL_MS	60000
 
 enum om_cmd {
 	OM_CMD_UNSPEC,
@@ -121,6 +182,9 @@ enum om_cmd {
 	OM_CMD_GET_LINKS,
 	OM_CMD_LINK_DOWN,
 	OM_CMD_PING,
+	OM_CMD_SET_LOAD,
+	OM_CMD_SET_POLICY,
+	OM_CMD_GET_NODES,
 	__OM_CMD_LAST
 };
 #define OM_CMD_MAX (__OM_CMD_LAST - 1)
@@ -142,6 +206,16 @@ enum om_attr {
 	OM_A_LINK_REASON,
 	OM_A_PING_SIZE,
 	OM_A_PING_RTT,
+	OM_A_PING_BULK,
+	OM_A_PEERS_UP,
+	OM_A_POLICY,
+	OM_A_POLICY_MASK,
+	OM_A_SPEED,
+	OM_A_DAEMON_PID,
+	OM_A_DAEMON_AGE_MS,
+	OM_A_LOAD_INTERVAL_MS,
+	OM_A_LOAD,
+	OM_A_NODE_INFO,
 	__OM_A_LAST
 };
 #define OM_A_MAX (__OM_A_LAST - 1)
@@ -167,6 +241,46 @@ enum om_link_attr {
 	__OM_LINK_A_LAST
 };
 #define OM_LINK_A_MAX (__OM_LINK_A_LAST - 1)
+
+enum om_load_attr {
+	OM_LOAD_A_UNSPEC,
+	OM_LOAD_A_LOAD,
+	OM_LOAD_A_CPUS,
+	OM_LOAD_A_SPEED,
+	OM_LOAD_A_UTIL,
+	OM_LOAD_A_MEM_TOTAL,
+	OM_LOAD_A_MEM_FREE,
+	OM_LOAD_A_UPTIME,
+	OM_LOAD_A_PAD,
+	__OM_LOAD_A_LAST
+};
+#define OM_LOAD_A_MAX (__OM_LOAD_A_LAST - 1)
+
+enum om_info_attr {
+	OM_INFO_A_UNSPEC,
+	OM_INFO_A_ID,
+	OM_INFO_A_ADDR,
+	OM_INFO_A_STATE,
+	OM_INFO_A_SELF,
+	OM_INFO_A_LAST_SEEN,
+	OM_INFO_A_FLAGS,
+	OM_INFO_A_LOAD,
+	OM_INFO_A_LOAD_AGE_MS,
+	OM_INFO_A_PAD,
+	__OM_INFO_A_LAST
+};
+#define OM_INFO_A_MAX (__OM_INFO_A_LAST - 1)
+
+enum om_node_state {
+	OM_NODE_DOWN,		/* no link: unreachable, or never reached */
+	OM_NODE_UP,		/* a live link, or this node */
+	__OM_NODE_STATE_LAST
+};
+
+enum om_policy {
+	OM_POLICY_QUIET = 1 << 0,	/* send no load information */
+	__OM_POLICY_ALL = OM_POLICY_QUIET,
+};
 
 enum om_addr_attr {
 	OM_ADDR_A_UNSPEC,

@@ -11,9 +11,7 @@ set -euo pipefail
 . test/vm/scenarios/omcore.sh
 
 modprobe omcore
-printf '1\t10.99.0.1\t%s\n' "$NODES" >/tmp/cluster.map
-omctl map load /tmp/cluster.map >/dev/null
-nl() { python3 "$OMNL" "$@"; }
+load_cluster_map
 
 # watch_down ARGS...: wait for a link to go down (omnl.py wait-down ARGS)
 # in the background, once subscribed; watched: sets $down to what it saw

@@ -6,6 +6,15 @@ OMNL=test/vm/tools/omnl.py
 MAPS=test/vm/data/maps
 
 omctl() { "$OMCTL" "$@"; }
+nl() { python3 "$OMNL" "$@"; }
+
+# load_cluster_map: /tmp/cluster.map, every node of the run at 10.99.0.N on
+# the test bridge, loaded into omcore.
+load_cluster_map() {
+	printf '# node N of the test bridge is 10.99.0.N\n1\t10.99.0.1\t%s\n' "$NODES" \
+		>/tmp/cluster.map
+	omctl map load /tmp/cluster.map >/dev/null
+}
 
 # json_eq WHAT EXPECTED ACTUAL: fail unless the two JSON texts are equal values.
 json_eq() {

@@ -11,7 +11,6 @@ set -euo pipefail
 . test/vm/scenarios/omcore.sh
 
 OMD=$OMT_BUILD/omctl/omd
-nl() { python3 "$OMNL" "$@"; }
 
 # start_omd KEY: omd in the background, its log in $OMVM_OUT/omd.log.
 start_omd() {

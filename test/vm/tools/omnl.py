@@ -25,6 +25,13 @@ dump left half-read.
                            down (for REASON, e.g. ETIMEDOUT); prints
                            {"reason": ERRNO, "seconds": T}
   omnl.py garbage ADDR     connect to ADDR:4660, send bytes that are no frame
+  omnl.py report LOAD CPUS SPEED UTIL MEM_TOTAL MEM_FREE UPTIME INTERVAL_MS
+                           report this node's load, as omd does
+  omnl.py policy FLAGS MASK [SPEED]
+                           set the policy flags in MASK to FLAGS, and the speed
+  omnl.py nodes            the cluster view, as JSON
+  omnl.py status           GET_STATUS, as JSON
+  omnl.py bulk ID BYTES    BYTES of discard frames then a ping; prints the ns
 """
 import errno
 import json
@@ -54,6 +61,11 @@ OM_CMD_LINK_ADD, OM_CMD_LINK_DEL, OM_CMD_GET_LINKS, OM_CMD_LINK_DOWN, OM_CMD_PIN
 OM_A_VERSION, OM_A_NODE_ID, OM_A_MAP_GENERATION, OM_A_MAP_NODES = 1, 2, 4, 5
 OM_A_NODE = 9
 OM_A_LINK_FD, OM_A_LINK, OM_A_LINK_REASON, OM_A_PING_SIZE, OM_A_PING_RTT = 11, 12, 13, 14, 15
+OM_CMD_SET_LOAD, OM_CMD_SET_POLICY, OM_CMD_GET_NODES = 11, 12, 13
+OM_A_PING_BULK, OM_A_PEERS_UP, OM_A_POLICY, OM_A_POLICY_MASK, OM_A_SPEED = 16, 17, 18, 19, 20
+OM_A_DAEMON_PID, OM_A_DAEMON_AGE_MS, OM_A_LOAD_INTERVAL_MS, OM_A_LOAD, OM_A_NODE_INFO = 21, 22, 23, 24, 25
+LOAD_ATTRS = ["load", "cpus", "speed", "util", "mem_total", "mem_free", "uptime"]  # OM_LOAD_A_* from 1
+INFO_ATTRS = ["id", "addr", "state", "self", "last_seen", "flags", "load", "load_age_ms"]  # OM_INFO_A_* from 1
 OM_LINK_A_NODE_ID, OM_LINK_A_LAST_RX_MS, OM_LINK_A_RX_FRAMES, OM_LINK_A_TX_FRAMES = 1, 3, 4, 5
 PORT = 4660
 OM_NODE_A_ID, OM_NODE_A_ADDRS = 1, 2
@@ -91,6 +103,21 @@ def inet(a, b, c, d):
 
 def node(node_id, *addrs):
     return nest(OM_A_NODE, u32(OM_NODE_A_ID, node_id), nest(OM_NODE_A_ADDRS, *addrs))
+
+
+def u64(kind, value):
+    return attr(kind, struct.pack("=Q", value))
+
+
+def load_nest(load=1500, cpus=1, speed=10000, util=250, mem_total=1 << 30, mem_free=1 << 29,
+              uptime=60, skip=()):
+    values = [load, cpus, speed, util, mem_total, mem_free, uptime]
+    return nest(OM_A_LOAD, *(u32(i + 1, v) if i < 4 else u64(i + 1, v)
+                             for i, v in enumerate(values) if LOAD_ATTRS[i] not in skip))
+
+
+def report(interval=1000, **load):
+    return (OM_CMD_SET_LOAD, load_nest(**load) + u32(OM_A_LOAD_INTERVAL_MS, interval))
 
 
 def ip_of(i):
@@ -218,6 +245,23 @@ CASES = {
     "links dump with an attribute": ((OM_CMD_GET_LINKS, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
     "ping too large": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u32(OM_A_PING_SIZE, 65537)), errno.ERANGE, "integer out of range"),
     "ping without a link": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2)), errno.ENOTCONN, "no link to that node"),
+    "bulk ping over 1 GiB": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u64(OM_A_PING_BULK, (1 << 30) + 1)), errno.ERANGE, "integer out of range"),
+    "load report without load": ((OM_CMD_SET_LOAD, u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "a load report needs OM_A_LOAD and OM_A_LOAD_INTERVAL_MS"),
+    "load report without interval": ((OM_CMD_SET_LOAD, load_nest()), errno.EINVAL, "a load report needs OM_A_LOAD and OM_A_LOAD_INTERVAL_MS"),
+    "load report missing memory": ((OM_CMD_SET_LOAD, load_nest(skip=("mem_free",)) + u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "OM_A_LOAD needs every OM_LOAD_A_* attribute"),
+    "load report with 0 CPUs": (report(cpus=0), errno.ERANGE, "integer out of range"),
+    "load report with speed 0": (report(speed=0), errno.ERANGE, "integer out of range"),
+    "load report with utilisation over 1000": (report(util=1001), errno.ERANGE, "integer out of range"),
+    "load report with more free memory than total": (report(mem_free=2 << 30), errno.EINVAL, "free memory exceeds the total"),
+    "load report every 50 ms": (report(interval=50), errno.ERANGE, "integer out of range"),
+    "load report every 61 s": (report(interval=61000), errno.ERANGE, "integer out of range"),
+    "load is not a nest": ((OM_CMD_SET_LOAD, u32(OM_A_LOAD, 1) + u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "NLA_F_NESTED is missing"),
+    "empty policy change": ((OM_CMD_SET_POLICY, b""), errno.EINVAL, "nothing to change: give OM_A_POLICY and OM_A_POLICY_MASK, or OM_A_SPEED"),
+    "policy without mask": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 1)), errno.EINVAL, "OM_A_POLICY and OM_A_POLICY_MASK go together"),
+    "unknown policy flag": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 2) + u32(OM_A_POLICY_MASK, 3)), errno.EINVAL, "reserved bit set"),
+    "policy flag outside the mask": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 1) + u32(OM_A_POLICY_MASK, 0)), errno.EINVAL, "OM_A_POLICY sets a flag that OM_A_POLICY_MASK leaves out"),
+    "speed too high": ((OM_CMD_SET_POLICY, u32(OM_A_SPEED, 100000001)), errno.ERANGE, "integer out of range"),
+    "nodes dump with an attribute": ((OM_CMD_GET_NODES, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
 }
 
 
@@ -226,7 +270,7 @@ def run_cases(nl):
     failed = 0
     for name, ((cmd, payload), want_errno, want_msg) in CASES.items():
         try:
-            nl.request(cmd, payload, dump=cmd in (OM_CMD_GET_MAP, OM_CMD_GET_LINKS))
+            nl.request(cmd, payload, dump=cmd in (OM_CMD_GET_MAP, OM_CMD_GET_LINKS, OM_CMD_GET_NODES))
             got = "accepted"
         except NetlinkError as e:
             got = None if (e.errno, e.msg) == (want_errno, want_msg) else str(e)
@@ -392,6 +436,59 @@ def run_garbage(addr):
     return 0
 
 
+def unpack_int(raw):
+    return struct.unpack("=I" if len(raw) == 4 else "=Q", raw)[0]
+
+
+def run_report(nl, values):
+    load = dict(zip(LOAD_ATTRS, (int(v) for v in values[:7])))
+    nl.request(*report(int(values[7]), **load))
+    return 0
+
+
+def run_policy(nl, flags, mask, speed=None):
+    payload = u32(OM_A_POLICY, int(flags)) + u32(OM_A_POLICY_MASK, int(mask))
+    if speed is not None:
+        payload += u32(OM_A_SPEED, int(speed))
+    nl.request(OM_CMD_SET_POLICY, payload)
+    return 0
+
+
+def run_nodes(nl):
+    nodes = []
+    for reply in nl.request(OM_CMD_GET_NODES, dump=True):
+        info = {}
+        for kind, raw in parse_attrs(reply[OM_A_NODE_INFO]).items():
+            name = INFO_ATTRS[kind - 1]
+            if name == "addr":
+                info[name] = socket.inet_ntoa(parse_attrs(raw)[OM_ADDR_A_INET])
+            elif name == "load":
+                info[name] = {LOAD_ATTRS[k - 1]: unpack_int(v) for k, v in parse_attrs(raw).items()}
+            elif name == "self":
+                info[name] = True
+            else:
+                info[name] = unpack_int(raw)
+        info["state"] = ["down", "up"][info["state"]]
+        nodes.append(info)
+    print(json.dumps(nodes))
+    return 0
+
+
+def run_status(nl):
+    names = {OM_A_PEERS_UP: "peers_up", OM_A_POLICY: "policy", OM_A_SPEED: "speed",
+             OM_A_DAEMON_PID: "daemon_pid", OM_A_DAEMON_AGE_MS: "daemon_age_ms",
+             OM_A_LOAD_INTERVAL_MS: "interval_ms"}
+    reply = nl.request(OM_CMD_GET_STATUS)[0]
+    print(json.dumps({name: unpack_int(reply[k]) for k, name in names.items() if k in reply}))
+    return 0
+
+
+def run_bulk(nl, node_id, size):
+    reply = nl.request(OM_CMD_PING, u32(OM_A_NODE_ID, node_id) + u64(OM_A_PING_BULK, size))
+    print(struct.unpack("=Q", reply[0][OM_A_PING_RTT])[0])
+    return 0
+
+
 def main(argv):
     commands = {
         "cases": lambda nl: run_cases(nl),
@@ -403,6 +500,11 @@ def main(argv):
         "links": lambda nl: run_links(nl),
         "ping": lambda nl: run_ping(nl, int(argv[2]), int(argv[3])),
         "wait-down": lambda nl: run_wait_down(nl, int(argv[2]), float(argv[3]), *argv[4:5]),
+        "report": lambda nl: run_report(nl, argv[2:10]),
+        "policy": lambda nl: run_policy(nl, *argv[2:5]),
+        "nodes": lambda nl: run_nodes(nl),
+        "status": lambda nl: run_status(nl),
+        "bulk": lambda nl: run_bulk(nl, int(argv[2]), int(argv[3])),
     }
     if len(argv) >= 3 and argv[1] == "garbage":
         return run_garbage(argv[2])
