@@ -17,6 +17,9 @@ namespace {
 constexpr Command kCommands[] = {
 	{"map", "load, show or clear the node map", cmd_map},
 	{"status", "show this node's id and the state of the map", cmd_status},
+	{"nodes", "show every node's state and load", cmd_nodes},
+	{"whois", "tell a node id from an address or host name and back", cmd_whois},
+	{"isup", "say whether a node is up (exit status 0) or not (1)", cmd_isup},
 	{"set", "change a setting of this node", cmd_set},
 	{"keygen", "write a new cluster key file", cmd_keygen},
 };

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,6 +28,13 @@ struct Context {
 	// Connects on first use, so that --help, usage errors and map file errors
 	// work without the omcore module.
 	std::function<Kernel &()> kernel;
+	// The host name of an address, nothing if it has none (getnameinfo(3)).
+	std::function<std::optional<std::string>(const Address &)> host_name =
+		[](const Address &) { return std::optional<std::string>(); };
+	// The wall clock, to tell how long ago a node was seen.
+	std::function<std::chrono::system_clock::time_point()> now = [] {
+		return std::chrono::system_clock::now();
+	};
 };
 
 // omctl's exit statuses.

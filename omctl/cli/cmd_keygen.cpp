@@ -17,8 +17,7 @@ int cmd_keygen(const Invocation &inv, Context &ctx)
 			  "file to every node. An existing FILE is kept unless --force is given,\n"
 			  "which replaces it atomically. The key itself is never printed."};
 	leaf.options.add_options()("force", "replace FILE if it exists");
-	leaf.arguments.add_options()("file", po::value<std::string>(), "key file");
-	leaf.positional.add("file", 1);
+	leaf.argument("file", "key file");
 	const auto vm = parse_leaf(inv, leaf, ctx);
 	if (!vm)
 		return kSuccess;

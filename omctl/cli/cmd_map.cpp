@@ -46,8 +46,7 @@ int map_load(const Invocation &inv, Context &ctx)
 		  "address HOST counted up in its last byte (IPv4) or 16 bits (IPv6). HOST may\n"
 		  "be a host name when COUNT is 1. COUNT ALIAS (or 0) gives node ID one more\n"
 		  "address. '#' starts a comment."};
-	leaf.arguments.add_options()("file", po::value<std::string>(), "map file");
-	leaf.positional.add("file", 1);
+	leaf.argument("file", "map file");
 	const auto vm = parse_leaf(inv, leaf, ctx);
 	if (!vm)
 		return kSuccess;

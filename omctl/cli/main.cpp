@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "genl_libnl.hpp"
+#include "host_name.hpp"
 #include "map_file.hpp"
 #include "system_resolver.hpp"
 
@@ -22,7 +23,8 @@ int main(int argc, char **argv)
 				     if (!kernel)
 					     kernel = std::make_unique<om::GenlLibnl>();
 				     return *kernel;
-			     }};
+			     },
+			     om::cli::lookup_host_name};
 	const std::vector<std::string> args(argv + 1, argv + argc);
 	const int status = om::cli::run(args, ctx);
 	if (!std::cout.flush()) {

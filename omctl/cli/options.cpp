@@ -1,10 +1,13 @@
 #include "options.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <ostream>
 #include <spdlog/spdlog.h>
+
+#include "uapi/linux/openmosix.h"
 
 namespace om::cli {
 
@@ -99,6 +102,36 @@ std::optional<po::variables_map> parse_leaf(const Invocation &inv, Leaf &leaf, C
 	if (vm.count("verbose"))
 		ctx.log.set_level(spdlog::level::debug);
 	return vm;
+}
+
+std::string required_argument(const po::variables_map &vm, const char *name,
+			      const Invocation &inv, std::string_view missing)
+{
+	if (!vm.count(name))
+		throw UsageError(in_command(inv.path, missing), inv.path);
+	return vm[name].as<std::string>();
+}
+
+std::optional<std::uint32_t> parse_number(std::string_view text, std::uint32_t min,
+					  std::uint32_t max)
+{
+	// from_chars takes no sign for an unsigned type, nor blanks.
+	std::uint32_t value = 0;
+	const char *end = text.data() + text.size();
+	const auto [stop, ec] = std::from_chars(text.data(), end, value);
+	if (ec != std::errc{} || stop != end || value < min || value > max)
+		return std::nullopt;
+	return value;
+}
+
+NodeId node_id_argument(const std::string &text, const Invocation &inv)
+{
+	const auto id = parse_number(text, 1, OM_NODE_ID_MAX);
+	if (!id)
+		throw UsageError(in_command(inv.path, fmt::format("'{}' is no node id: use 1..{}",
+								  text, OM_NODE_ID_MAX)),
+				 inv.path);
+	return static_cast<NodeId>(*id);
 }
 
 po::variables_map parse_options(const std::vector<std::string> &args,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -62,11 +63,30 @@ struct Leaf {
 	po::options_description options{"Options"};
 	po::options_description arguments;
 	po::positional_options_description positional;
+
+	// Adds the positional argument NAME, once, described for --help.
+	void argument(const char *name, const char *text)
+	{
+		arguments.add_options()(name, po::value<std::string>(), text);
+		positional.add(name, 1);
+	}
 };
 
 // Parses INV's args as LEAF says. Nothing if --help was asked for (and
 // printed); throws UsageError for anything it cannot make sense of.
 std::optional<po::variables_map> parse_leaf(const Invocation &inv, Leaf &leaf, Context &ctx);
+
+// The argument NAME as given; if it is missing, a UsageError for INV's
+// command that says MISSING.
+std::string required_argument(const po::variables_map &vm, const char *name,
+			      const Invocation &inv, std::string_view missing);
+
+// TEXT as a decimal number MIN..MAX, digits only; nothing if it is not one.
+std::optional<std::uint32_t> parse_number(std::string_view text, std::uint32_t min,
+					  std::uint32_t max);
+
+// TEXT as a node id, 1..OM_NODE_ID_MAX; else a UsageError for INV's command.
+NodeId node_id_argument(const std::string &text, const Invocation &inv);
 
 // Parses options only, for the prefix of a command line before its command.
 po::variables_map parse_options(const std::vector<std::string> &args,

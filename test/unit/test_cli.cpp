@@ -2,76 +2,15 @@
 // and what reaches the kernel.
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
-#include <cerrno>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-#include <sstream>
 
-#include "cli.hpp"
-#include "fake_kernel.hpp"
+#include "omctl_harness.hpp"
 #include "test_util.hpp"
-#include "temp_dir.hpp"
 
 using namespace om;
 using namespace om::test;
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::StartsWith;
-
-namespace {
-
-constexpr const char *kSeedAliasMap = "1       192.168.1.1     1\n"
-				      "2       192.168.1.2     1\n"
-				      "3       192.168.1.3     1\n"
-				      "4       192.168.1.4     1\n"
-				      "4       192.168.10.10   ALIAS\n";
-
-std::shared_ptr<spdlog::logger> make_log(std::ostream &err)
-{
-	auto log = std::make_shared<spdlog::logger>(
-		"omctl-test", std::make_shared<spdlog::sinks::ostream_sink_st>(err));
-	log->set_pattern("omctl: %v");
-	return log;
-}
-
-// omctl wired to a fake kernel, string streams and a temporary directory
-// in place of /etc.
-struct Omctl {
-	std::ostringstream out, err;
-	std::shared_ptr<spdlog::logger> log = make_log(err);
-	FakeResolver resolver{{"node1", "192.168.1.1"}, {"node2", "192.168.1.2"}};
-	FakeKernel kernel;
-	bool module_loaded = true;
-	int kernel_opens = 0;
-	TempDir etc;
-	cli::Context ctx{out, err, *log, resolver,
-			 {etc.path("openmosix.map"), etc.path("mosix.map"), etc.path("hpc.map")},
-			 [this]() -> Kernel & { return open_kernel(); }};
-
-	Kernel &open_kernel()
-	{
-		++kernel_opens;
-		if (!module_loaded)
-			throw KernelError(ENOENT, "", "the kernel has no 'openmosix' generic netlink "
-						      "family: the omcore module is not loaded (modprobe omcore)");
-		return kernel;
-	}
-
-	int operator()(std::vector<std::string> args)
-	{
-		out.str("");
-		err.str("");
-		return cli::run(args, ctx);
-	}
-
-	// Loads TEXT as a map file, which must succeed.
-	void load(const std::string &text)
-	{
-		REQUIRE((*this)({"map", "load", etc.write("test.map", text)}) == cli::kSuccess);
-	}
-};
-
-} // namespace
 
 TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 {
@@ -81,7 +20,7 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 		std::string err;
 	};
 	const Case cases[] = {
-		{{}, "omctl: missing command, one of: map, status, set, keygen\n"
+		{{}, "omctl: missing command, one of: map, status, nodes, whois, isup, set, keygen\n"
 		     "omctl: try 'omctl --help'\n"},
 		{{"bogus"}, "omctl: unknown command 'bogus'\nomctl: try 'omctl --help'\n"},
 		{{"--bogus"}, "omctl: unrecognised option '--bogus'\nomctl: try 'omctl --help'\n"},
@@ -110,6 +49,35 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 					   "auto\nomctl: try 'omctl set node-id --help'\n"},
 		{{"set", "hostname", "x"}, "omctl: set: unknown command 'hostname'\n"
 					   "omctl: try 'omctl set --help'\n"},
+		{{"nodes", "x"}, "omctl: nodes: too many positional options have been specified on "
+				 "the command line\nomctl: try 'omctl nodes --help'\n"},
+		{{"whois"}, "omctl: whois: missing ID, ADDRESS or HOSTNAME\n"
+			    "omctl: try 'omctl whois --help'\n"},
+		{{"whois", "0"}, "omctl: whois: '0' is no node id: use 1..65535\n"
+				 "omctl: try 'omctl whois --help'\n"},
+		{{"whois", "65536"}, "omctl: whois: '65536' is no node id: use 1..65535\n"
+				     "omctl: try 'omctl whois --help'\n"},
+		{{"isup"}, "omctl: isup: missing ID: give a node id 1..65535\n"
+			   "omctl: try 'omctl isup --help'\n"},
+		{{"isup", "node1"}, "omctl: isup: 'node1' is no node id: use 1..65535\n"
+				    "omctl: try 'omctl isup --help'\n"},
+		{{"isup", "1", "2"}, "omctl: isup: too many positional options have been specified "
+				     "on the command line\nomctl: try 'omctl isup --help'\n"},
+		{{"set", "quiet", "yes"}, "omctl: set quiet: too many positional options have been "
+					  "specified on the command line\n"
+					  "omctl: try 'omctl set quiet --help'\n"},
+		{{"set", "speed"}, "omctl: set speed: missing N: use 1..100000000 (10000 is a "
+				   "Pentium III at 1 GHz) or measured\n"
+				   "omctl: try 'omctl set speed --help'\n"},
+		{{"set", "speed", "0"}, "omctl: set speed: '0' is no speed: use 1..100000000 (10000 "
+					"is a Pentium III at 1 GHz) or measured\n"
+					"omctl: try 'omctl set speed --help'\n"},
+		{{"set", "speed", "100000001"}, "omctl: set speed: '100000001' is no speed: use "
+						"1..100000000 (10000 is a Pentium III at 1 GHz) or "
+						"measured\nomctl: try 'omctl set speed --help'\n"},
+		{{"set", "speed", "fast"}, "omctl: set speed: 'fast' is no speed: use 1..100000000 "
+					   "(10000 is a Pentium III at 1 GHz) or measured\n"
+					   "omctl: try 'omctl set speed --help'\n"},
 	};
 	for (const Case &c : cases) {
 		CAPTURE(c.args);
@@ -134,6 +102,12 @@ TEST_CASE("cli: every command has --help, which needs no kernel", "[cli]")
 		{{"status", "--help"}, "Usage: omctl status [--json]\n"},
 		{{"set", "--help"}, "Usage: omctl set COMMAND [ARGS]\n"},
 		{{"set", "node-id", "--help"}, "Usage: omctl set node-id ID|auto\n"},
+		{{"set", "quiet", "--help"}, "Usage: omctl set quiet\n"},
+		{{"set", "noquiet", "--help"}, "Usage: omctl set noquiet\n"},
+		{{"set", "speed", "--help"}, "Usage: omctl set speed N|measured\n"},
+		{{"nodes", "--help"}, "Usage: omctl nodes [--json]\n"},
+		{{"whois", "--help"}, "Usage: omctl whois ID|ADDRESS|HOSTNAME\n"},
+		{{"isup", "--help"}, "Usage: omctl isup ID\n"},
 	};
 	for (const auto &[args, first_line] : cases) {
 		CAPTURE(args);
@@ -142,7 +116,8 @@ TEST_CASE("cli: every command has --help, which needs no kernel", "[cli]")
 		CHECK(omctl.err.str().empty());
 	}
 	omctl({"--help"});
-	for (const char *command : {"  map ", "  status ", "  set ", "--version", "--verbose"})
+	for (const char *command : {"  map ", "  status ", "  nodes ", "  whois ", "  isup ", "  set ",
+				    "--version", "--verbose"})
 		CHECK_THAT(omctl.out.str(), ContainsSubstring(command));
 	CHECK(omctl.kernel_opens == 0);
 }
@@ -240,7 +215,8 @@ TEST_CASE("cli: without the module every kernel command fails the same way", "[c
 	const std::string path = omctl.etc.write("one.map", "1 192.168.1.1 1\n");
 	const std::vector<std::string> commands[] = {
 		{"status"}, {"map", "show"}, {"map", "clear"}, {"map", "load", path},
-		{"set", "node-id", "auto"}};
+		{"set", "node-id", "auto"}, {"nodes"}, {"whois", "1"}, {"whois", "node1"},
+		{"isup", "1"}, {"set", "quiet"}, {"set", "speed", "measured"}};
 	for (const auto &args : commands) {
 		CAPTURE(args);
 		CHECK(omctl(args) == cli::kFailure);
@@ -305,11 +281,16 @@ TEST_CASE("cli: status", "[cli][status]")
 	CHECK(omctl.out.str() == "node id:         3 (from a local address in the map)\n"
 				 "module version:  0.1.0\n"
 				 "map:             4 nodes, 5 addresses, generation 1\n"
-				 "limits:          4096 nodes, 8192 addresses\n");
+				 "limits:          4096 nodes, 8192 addresses\n"
+				 "peers:           0 of 3 up\n"
+				 "daemon:          not running (no load report since omcore loaded)\n"
+				 "policy:          normal (sends its load to the peers)\n"
+				 "speed:           measured by omd\n");
 	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
 	CHECK(omctl.out.str() ==
 	      R"({"node_id":3,"self_source":"address","version":"0.1.0","map_generation":1,)"
-	      R"("map_nodes":4,"map_addresses":5,"limits":{"nodes":4096,"addresses":8192}})"
+	      R"("map_nodes":4,"map_addresses":5,"limits":{"nodes":4096,"addresses":8192},)"
+	      R"("peers":{"up":0,"total":3},"daemon":null,"quiet":false,"speed":null})"
 	      "\n");
 }
 

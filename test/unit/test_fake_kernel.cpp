@@ -85,3 +85,120 @@ TEST_CASE("fake: changes need CAP_NET_ADMIN", "[fake]")
 	}
 	CHECK(kernel.status().map_generation == 0);
 }
+
+namespace {
+
+const LoadReport kLoad{.load = 500, .cpus = 2, .speed = 10000, .util = 250,
+		       .mem_total = 1000, .mem_free = 1000, .uptime = 5};
+
+std::string refusal(const std::function<void()> &f)
+{
+	try {
+		f();
+	} catch (const KernelError &e) {
+		return e.what();
+	}
+	return "";
+}
+
+} // namespace
+
+TEST_CASE("fake: load reports outside the contract's ranges are refused", "[fake]")
+{
+	using std::chrono::milliseconds;
+	FakeKernel kernel;
+	const auto report = [&](auto change, milliseconds interval = milliseconds(1000)) {
+		LoadReport l = kLoad;
+		change(l);
+		return refusal([&] { kernel.set_load(l, interval); });
+	};
+	const std::string failed = "reporting the load failed: ";
+	CHECK(report([](LoadReport &l) { l.cpus = 0; }) == failed + "integer out of range (at cpus 0)");
+	CHECK(report([](LoadReport &l) { l.cpus = OM_LOAD_MAX_CPUS + 1; }) ==
+	      failed + "integer out of range (at cpus 65537)");
+	CHECK(report([](LoadReport &l) { l.speed = 0; }) == failed + "integer out of range (at speed 0)");
+	CHECK(report([](LoadReport &l) { l.util = 1001; }) ==
+	      failed + "integer out of range (at util 1001)");
+	CHECK(report([](LoadReport &) {}, milliseconds(99)) ==
+	      failed + "integer out of range (at interval 99 ms)");
+	CHECK(report([](LoadReport &) {}, milliseconds(60001)) ==
+	      failed + "integer out of range (at interval 60001 ms)");
+	CHECK(report([](LoadReport &l) { l.mem_free = 1001; }) ==
+	      failed + "free memory exceeds the total (at mem_free 1001)");
+	CHECK_FALSE(kernel.status().daemon_pid);
+	CHECK(report([](LoadReport &) {}).empty());
+	CHECK(kernel.load == kLoad);
+	const Status s = kernel.status();
+	CHECK(s.daemon_pid == kernel.caller_pid);
+	CHECK(s.load_interval == milliseconds(1000));
+}
+
+TEST_CASE("fake: policy changes follow omcore's rules", "[fake]")
+{
+	FakeKernel kernel;
+	const std::string failed = "changing this node's policy failed: ";
+	const auto change = [&](PolicyChange c) { return refusal([&] { kernel.set_policy(c); }); };
+	CHECK(change({.set = 2, .mask = 2, .speed = std::nullopt}) ==
+	      failed + "reserved bit set (at policy 0x2)");
+	CHECK(change({.set = 0, .mask = 3, .speed = std::nullopt}) ==
+	      failed + "reserved bit set (at policy mask 0x3)");
+	CHECK(change({.set = 1, .mask = 0, .speed = std::nullopt}) ==
+	      failed + "OM_A_POLICY sets a flag that OM_A_POLICY_MASK leaves out (at policy 0x1)");
+	CHECK(change({.set = 0, .mask = 0, .speed = OM_LOAD_MAX_SPEED + 1}) ==
+	      failed + "integer out of range (at speed 100000001)");
+	CHECK(change({.set = 0, .mask = 0, .speed = std::nullopt}) ==
+	      failed + "nothing to change: give OM_A_POLICY and OM_A_POLICY_MASK, or OM_A_SPEED");
+	CHECK(kernel.status().policy == 0);
+	CHECK(change({.set = 1, .mask = 1, .speed = 7}).empty());
+	CHECK(kernel.status().policy == OM_POLICY_QUIET);
+	CHECK(kernel.status().speed == 7u);
+	// The speed alone leaves the flags, and 0 goes back to the measured one.
+	CHECK(change({.set = 0, .mask = 0, .speed = 0}).empty());
+	CHECK(kernel.status().policy == OM_POLICY_QUIET);
+	CHECK_FALSE(kernel.status().speed);
+}
+
+TEST_CASE("fake: the view has every node of the map, this one from its own reports", "[fake]")
+{
+	FakeKernel kernel;
+	kernel.set_map(Map({node(1, {"10.0.0.1"}), node(2, {"10.0.0.2", "10.1.0.2"}),
+			    node(3, {"10.0.0.3"})}));
+	kernel.local_addresses = {ip("10.0.0.1")};
+	NodeInfo two;
+	two.id = 2;
+	two.up = false;
+	two.load = kLoad;	// omcore drops the load of a node that is down
+	NodeInfo nine;
+	nine.id = 9;		// not in the map: not in the view
+	nine.up = true;
+	kernel.peers = {two, nine};
+	ClusterView view = kernel.get_nodes();
+	CHECK(view.generation == 1);
+	REQUIRE(view.nodes.size() == 3);
+	CHECK(view.nodes[0].self);
+	CHECK(view.nodes[0].up);
+	CHECK_FALSE(view.nodes[0].load);
+	CHECK(view.nodes[1].address == ip("10.0.0.2"));
+	CHECK_FALSE(view.nodes[1].load);
+	CHECK_FALSE(view.nodes[2].up);
+	CHECK_FALSE(view.nodes[2].last_seen);
+	CHECK(kernel.status().peers_up == 0);
+
+	kernel.set_load(kLoad, std::chrono::seconds(1));
+	kernel.set_policy({.set = 0, .mask = 0, .speed = 30000});
+	view = kernel.get_nodes();
+	REQUIRE(view.nodes[0].load);
+	CHECK(view.nodes[0].load->speed == 30000);
+}
+
+TEST_CASE("fake: load and policy need CAP_NET_ADMIN", "[fake]")
+{
+	FakeKernel kernel;
+	kernel.admin = false;
+	CHECK(refusal([&] { kernel.set_load(kLoad, std::chrono::seconds(1)); }) ==
+	      "permission denied: reporting the load needs CAP_NET_ADMIN (run as root)");
+	CHECK(error_of([&] { kernel.set_policy({.set = 1, .mask = 1, .speed = std::nullopt}); }) ==
+	      EPERM);
+	CHECK_FALSE(kernel.load);
+	CHECK(kernel.status().policy == 0);
+}

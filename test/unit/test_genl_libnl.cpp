@@ -73,6 +73,20 @@ TEST_CASE("a refused request reports the kernel's errno", "[netlink]")
 	CHECK(error_of([&] { nlctrl.set_map(Map{}); }) == EOPNOTSUPP);
 }
 
+TEST_CASE("load, policy and the cluster view reach the kernel as requests", "[netlink]")
+{
+	require_genl();
+	GenlLibnl nlctrl("nlctrl");
+	// Commands nlctrl does not have; the view is a dump, refused the same.
+	const LoadReport load{.load = 1, .cpus = 1, .speed = 1, .util = 0, .mem_total = 1,
+			      .mem_free = 0, .uptime = 0};
+	CHECK_THROWS_WITH(nlctrl.set_load(load, std::chrono::seconds(1)),
+			  StartsWith("reporting the load failed: "));
+	CHECK_THROWS_WITH(nlctrl.set_policy({.set = 1, .mask = 1, .speed = 5}),
+			  StartsWith("changing this node's policy failed: "));
+	CHECK(error_of([&] { nlctrl.get_nodes(); }) == EOPNOTSUPP);
+}
+
 TEST_CASE("the largest map goes out as one request", "[netlink][limits]")
 {
 	require_genl();
