@@ -32,7 +32,7 @@ int cmd_status(const Invocation &inv, Context &ctx)
 		"json", "print {\"node_id\": N|null, \"self_source\": \"address\"|\"explicit\"|"
 			"\"none\"|\"ambiguous\", \"version\": \"...\", \"map_generation\": N, "
 			"\"map_nodes\": N, \"map_addresses\": N, \"limits\": {\"nodes\": N, "
-			"\"addresses\": N}, \"peers\": {\"up\": N, \"total\": N}, \"daemon\": "
+			"\"addresses\": N}, \"peers\": N, \"peers_up\": N, \"daemon\": "
 			"{\"pid\": N, \"age_ms\": N, \"interval_ms\": N, \"silent\": BOOL}|null, "
 			"\"quiet\": BOOL, \"speed\": N|null}");
 	const auto vm = parse_leaf(inv, leaf, ctx);

@@ -68,7 +68,8 @@ json status_to_json(const Status &status, std::uint32_t peers)
 		{"map_nodes", status.map_nodes},
 		{"map_addresses", status.map_addresses},
 		{"limits", {{"nodes", status.limit_nodes}, {"addresses", status.limit_addresses}}},
-		{"peers", {{"up", status.peers_up}, {"total", peers}}},
+		{"peers", peers},
+		{"peers_up", status.peers_up},
 		{"daemon", daemon_to_json(status)},
 		{"quiet", (status.policy & static_cast<std::uint32_t>(Policy::Quiet)) != 0},
 		{"speed", value_or_null(status.speed)}};

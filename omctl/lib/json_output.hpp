@@ -19,10 +19,11 @@ nlohmann::ordered_json map_to_json(const MapSnapshot &snapshot, std::optional<No
 //   {"node_id": N|null, "self_source": "address"|"explicit"|"none"|"ambiguous",
 //    "version": "...", "map_generation": N, "map_nodes": N, "map_addresses": N,
 //    "limits": {"nodes": N, "addresses": N},
-//    "peers": {"up": N, "total": N},
+//    "peers": N, "peers_up": N,
 //    "daemon": {"pid": N, "age_ms": N, "interval_ms": N, "silent": BOOL}|null,
 //    "quiet": BOOL, "speed": N|null}
-// PEERS is how many other nodes the map has; "daemon" is null if nothing
+// PEERS is how many other nodes the map has, "peers_up" to how many of
+// them a link is up; "daemon" is null if nothing
 // reported the load since omcore was loaded, "speed" null while omd's
 // measurement is used.
 nlohmann::ordered_json status_to_json(const Status &status, std::uint32_t peers);

@@ -290,7 +290,7 @@ TEST_CASE("cli: status", "[cli][status]")
 	CHECK(omctl.out.str() ==
 	      R"({"node_id":3,"self_source":"address","version":"0.1.0","map_generation":1,)"
 	      R"("map_nodes":4,"map_addresses":5,"limits":{"nodes":4096,"addresses":8192},)"
-	      R"("peers":{"up":0,"total":3},"daemon":null,"quiet":false,"speed":null})"
+	      R"("peers":3,"peers_up":0,"daemon":null,"quiet":false,"speed":null})"
 	      "\n");
 }
 

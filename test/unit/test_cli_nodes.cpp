@@ -130,7 +130,7 @@ TEST_CASE("cli status: peers, daemon, policy and speed", "[cli][status]")
 				 "speed:           measured by omd\n");
 	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
 	CHECK_THAT(omctl.out.str(),
-		   ContainsSubstring(R"("peers":{"up":1,"total":3},"daemon":{"pid":4242,"age_ms":400,)"
+		   ContainsSubstring(R"("peers":3,"peers_up":1,"daemon":{"pid":4242,"age_ms":400,)"
 				     R"("interval_ms":1000,"silent":false},"quiet":false,"speed":null})"));
 
 	omctl.kernel.daemon_age = 12s;
