@@ -8,9 +8,7 @@ set -euo pipefail
 
 ROUNDS=${OMT_ROUNDS:-200}
 modprobe omcore
-printf '1\t10.99.0.1\t%s\n' "$NODES" >/tmp/cluster.map
-omctl map load /tmp/cluster.map >/dev/null
-nl() { python3 "$OMNL" "$@"; }
+load_cluster_map
 
 if [ "$NODE" = 1 ]; then
 	nl link-listen 1 >/tmp/listen.out &

@@ -2,12 +2,19 @@
 /*
  * Peer links. omd connects and authenticates; then the socket's fd comes
  * in through OM_CMD_LINK_ADD and the link below owns it: a receive worker
- * woken by the socket's data_ready callback reassembles frames without
- * blocking, a heartbeat worker sends a frame every second and declares
- * the peer dead after three silent seconds, and senders serialise on a
- * mutex.
- * Receiving never sleeps; sending does, bounded by the socket's send
- * timeout and TCP_USER_TIMEOUT.
+ * woken by the socket's data_ready callback reassembles frames, a transmit
+ * worker woken by write_space drains a queue of frames, and a heartbeat
+ * worker queues a frame every second and declares the peer dead after
+ * three silent seconds. None of them ever sleeps on the socket.
+ *
+ * A sender that may sleep writes its frame to the socket itself when none
+ * is queued, waiting for room up to OM_LINK_SEND_TIMEOUT; otherwise, and
+ * for the workers' own frames (heartbeats, RPC answers), the frame is
+ * copied into the queue. Past OM_LINK_TX_SOFT queued bytes the senders
+ * that may sleep wait for room; the workers' frames never wait, so two
+ * nodes answering each other cannot block each other. A peer that reads nothing while its requests'
+ * answers pile up past OM_LINK_TX_HARD loses its link; one that is gone
+ * is caught by the heartbeat or by TCP_USER_TIMEOUT.
  */
 #include "link.h"
 #include "identity.h"
@@ -27,7 +34,9 @@
 
 #define OM_LINK_HEARTBEAT	(1 * HZ)
 #define OM_LINK_DEAD_AFTER	(3 * HZ)	/* silence that means a dead peer */
-#define OM_LINK_SEND_TIMEOUT	(5 * HZ)	/* a peer that stops reading */
+#define OM_LINK_SEND_TIMEOUT	(5 * HZ)	/* a sender waits for room no longer */
+#define OM_LINK_TX_SOFT		(4u << 20)	/* queued bytes: senders wait */
+#define OM_LINK_TX_HARD		(64u << 20)	/* queued bytes: the peer is stuck */
 #define OM_LINK_USER_TIMEOUT_MS	5000		/* unacked data: the peer is gone */
 #define OM_LINK_RX_BUDGET	64		/* frames per worker run */
 
@@ -41,8 +50,15 @@ struct om_link {
 	struct socket *sock;
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
 
-	struct mutex tx_lock;		/* one frame at a time on the wire */
+	/* Transmit queue: frames whole, the first one maybe partly sent. */
+	struct mutex tx_mutex;		/* whoever writes to the socket */
+	spinlock_t tx_lock;		/* the queue */
+	struct list_head tx_queue;	/* of struct om_link_frame */
+	size_t tx_queued;		/* bytes in tx_queue yet to go */
+	wait_queue_head_t tx_wait;	/* senders waiting for room */
+	struct work_struct tx_work;
 	struct work_struct rx_work;
 	struct delayed_work hb_work;
 	struct work_struct release_work;
@@ -58,6 +74,14 @@ struct om_link {
 	unsigned long last_rx;		/* jiffies: when bytes last came in */
 	ktime_t since;
 	atomic64_t rx_frames, tx_frames, rx_bytes, tx_bytes;
+};
+
+/* A frame as it goes on the wire: header and payload, encoded. */
+struct om_link_frame {
+	struct list_head node;
+	size_t len;
+	size_t sent;
+	u8 data[];
 };
 
 static DEFINE_XARRAY(om_links);		/* node id -> link; holds a reference */
@@ -155,6 +179,7 @@ static void om_link_down(struct om_link *link, int reason)
 	xa_cmpxchg(&om_links, link->node, link, NULL, 0);
 	mutex_unlock(&om_links_lock);
 	kernel_sock_shutdown(link->sock, SHUT_RDWR);
+	wake_up_all(&link->tx_wait);
 	queue_work(om_link_wq, &link->release_work);
 }
 
@@ -166,8 +191,20 @@ static void om_link_detach(struct om_link *link)
 	sk->sk_user_data = NULL;
 	WRITE_ONCE(sk->sk_data_ready, link->saved_data_ready);
 	WRITE_ONCE(sk->sk_state_change, link->saved_state_change);
+	WRITE_ONCE(sk->sk_write_space, link->saved_write_space);
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&link->rx_work);
+	cancel_work_sync(&link->tx_work);
+}
+
+static void om_link_purge(struct om_link *link)
+{
+	struct om_link_frame *frame, *next;
+
+	list_for_each_entry_safe(frame, next, &link->tx_queue, node)
+		kvfree(frame);
+	INIT_LIST_HEAD(&link->tx_queue);
+	link->tx_queued = 0;
 }
 
 static void om_link_release(struct work_struct *work)
@@ -175,8 +212,16 @@ static void om_link_release(struct work_struct *work)
 	struct om_link *link = container_of(work, struct om_link,
 					    release_work);
 
+	/*
+	 * The link is dead: a sender that still saw it alive did so under
+	 * tx_lock and queued the transmit worker there, so once the lock has
+	 * been ours, cancelling the worker below catches every queueing.
+	 */
+	spin_lock_bh(&link->tx_lock);
+	spin_unlock_bh(&link->tx_lock);
 	om_link_detach(link);
 	cancel_delayed_work_sync(&link->hb_work);
+	om_link_purge(link);
 	kvfree(link->payload);
 	link->payload = NULL;
 	om_rpc_link_down(link);
@@ -189,9 +234,79 @@ static void om_link_release(struct work_struct *work)
 		wake_up_var(&om_links_alive);
 }
 
-/* Sends one frame whole, or takes the link down: a torn frame breaks it. */
-int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
-		 const void *payload)
+static bool om_link_has_room(struct om_link *link)
+{
+	return READ_ONCE(link->tx_queued) < OM_LINK_TX_SOFT ||
+	       test_bit(OM_LINK_DEAD, &link->flags);
+}
+
+/* The frame @hdr + @payload, encoded, of which @sent bytes went already. */
+static struct om_link_frame *om_link_frame(const struct om_wire_hdr *hdr,
+					   const void *payload, size_t sent)
+{
+	size_t len = OM_WIRE_HDR_LEN + hdr->length;
+	struct om_link_frame *frame;
+
+	frame = kvmalloc(struct_size(frame, data, len), GFP_KERNEL);
+	if (!frame)
+		return NULL;
+	frame->len = len;
+	frame->sent = sent;
+	om_wire_put_hdr(frame->data, hdr);
+	if (hdr->length)
+		memcpy(frame->data + OM_WIRE_HDR_LEN, payload, hdr->length);
+	return frame;
+}
+
+/*
+ * Puts @frame in the queue: at its head when part of it is on the wire
+ * already (nothing else may go out before the rest of it), else at its
+ * tail. Takes the link down when the peer has not been reading for long.
+ */
+static int om_link_enqueue(struct om_link *link, struct om_link_frame *frame)
+{
+	bool stuck;
+
+	spin_lock_bh(&link->tx_lock);
+	if (test_bit(OM_LINK_DEAD, &link->flags)) {
+		spin_unlock_bh(&link->tx_lock);
+		kvfree(frame);
+		return -ENOTCONN;
+	}
+	if (frame->sent)
+		list_add(&frame->node, &link->tx_queue);
+	else
+		list_add_tail(&frame->node, &link->tx_queue);
+	WRITE_ONCE(link->tx_queued, link->tx_queued + frame->len - frame->sent);
+	stuck = link->tx_queued > OM_LINK_TX_HARD;
+	/* Under the lock: om_link_release() relies on it. */
+	queue_work(om_link_wq, &link->tx_work);
+	spin_unlock_bh(&link->tx_lock);
+	if (stuck) {
+		om_link_down(link, -ENOBUFS);
+		return -ENOTCONN;
+	}
+	return 0;
+}
+
+static bool om_link_tx_idle(struct om_link *link)
+{
+	bool idle;
+
+	spin_lock_bh(&link->tx_lock);
+	idle = list_empty(&link->tx_queue);
+	spin_unlock_bh(&link->tx_lock);
+	return idle;
+}
+
+/*
+ * A sender that may sleep writes its frame itself, straight from its
+ * buffer, when nothing is queued ahead of it: one copy fewer on the bulk
+ * path. -EAGAIN: frames are queued, queue this one behind them.
+ */
+static int om_link_send_direct(struct om_link *link,
+			       const struct om_wire_hdr *hdr,
+			       const void *payload)
 {
 	u8 buf[OM_WIRE_HDR_LEN];
 	struct kvec vec[2] = {
@@ -200,30 +315,127 @@ int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
 	};
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	size_t total = sizeof(buf) + hdr->length;
+	struct om_link_frame *rest;
 	int ret;
 
-	om_wire_put_hdr(buf, hdr);
-	mutex_lock(&link->tx_lock);
-	if (test_bit(OM_LINK_DEAD, &link->flags))
+	if (mutex_lock_killable(&link->tx_mutex))
+		return -EINTR;
+	if (test_bit(OM_LINK_DEAD, &link->flags)) {
 		ret = -ENOTCONN;
-	else
-		ret = kernel_sendmsg(link->sock, &msg, vec,
-				     hdr->length ? 2 : 1, total);
-	mutex_unlock(&link->tx_lock);
+		goto out_unlock;
+	}
+	if (!om_link_tx_idle(link)) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	om_wire_put_hdr(buf, hdr);
+	ret = kernel_sendmsg(link->sock, &msg, vec, hdr->length ? 2 : 1, total);
 	if (ret == total) {
 		atomic64_inc(&link->tx_frames);
 		atomic64_add(total, &link->tx_bytes);
-		return 0;
+		ret = 0;
+	} else if (ret > 0) {
+		/* Interrupted or out of time mid-frame: the rest goes next. */
+		rest = om_link_frame(hdr, payload, ret);
+		ret = rest ? om_link_enqueue(link, rest) : -ENOMEM;
+		if (ret)
+			om_link_down(link, -ENOMEM);	/* a torn frame */
+	} else if (ret == -EAGAIN || !ret) {
+		ret = -ETIMEDOUT;	/* the peer reads nothing: still whole */
+	} else if (ret == -ERESTARTSYS || ret == -EINTR) {
+		ret = -EINTR;
+	} else {
+		om_link_down(link, ret);
 	}
-	/* Nothing went out: the stream is whole, the sender gives up. */
-	if (ret == -EINTR || ret == -ERESTARTSYS)
-		return -EINTR;
-	if (ret == -EAGAIN)
-		return -ETIMEDOUT;
-	if (ret >= 0)
-		ret = -ETIMEDOUT;	/* part of the frame went: torn */
-	om_link_down(link, ret);
+out_unlock:
+	mutex_unlock(&link->tx_mutex);
+	/* What was queued while this sender held the socket goes now. */
+	if (ret != -EAGAIN && !om_link_tx_idle(link))
+		queue_work(om_link_wq, &link->tx_work);
 	return ret;
+}
+
+/*
+ * Sends one frame: 0 once it is on the wire or queued for the transmit
+ * worker, -ENOTCONN on a link that is down, -ETIMEDOUT when there was no
+ * room in time, -EINTR when the caller was interrupted before any of it
+ * went, -ENOMEM. With OM_LINK_NOWAIT (the workers' own frames) it never
+ * sleeps on the peer: the frame is queued.
+ */
+int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
+		 const void *payload, unsigned int flags)
+{
+	struct om_link_frame *frame;
+	long left;
+	int ret;
+
+	if (!(flags & OM_LINK_NOWAIT)) {
+		ret = om_link_send_direct(link, hdr, payload);
+		if (ret != -EAGAIN)
+			return ret;
+		if (!om_link_has_room(link)) {
+			left = wait_event_killable_timeout(link->tx_wait,
+							   om_link_has_room(link),
+							   OM_LINK_SEND_TIMEOUT);
+			if (left < 0)
+				return -EINTR;
+			if (!left)
+				return -ETIMEDOUT;
+		}
+	}
+	frame = om_link_frame(hdr, payload, 0);
+	if (!frame)
+		return -ENOMEM;
+	return om_link_enqueue(link, frame);
+}
+
+/* Writes queued frames until the queue is empty or the socket is full. */
+static void om_link_tx(struct work_struct *work)
+{
+	struct om_link *link = container_of(work, struct om_link, tx_work);
+	struct msghdr msg = {};
+	struct om_link_frame *frame;
+	struct kvec vec;
+	bool more;
+	int ret;
+
+	/* A direct sender has the socket: it queues us again when done. */
+	if (!mutex_trylock(&link->tx_mutex))
+		return;
+	while (!test_bit(OM_LINK_DEAD, &link->flags)) {
+		spin_lock_bh(&link->tx_lock);
+		frame = list_first_entry_or_null(&link->tx_queue,
+						 struct om_link_frame, node);
+		more = frame && !list_is_last(&frame->node, &link->tx_queue);
+		spin_unlock_bh(&link->tx_lock);
+		if (!frame)
+			break;
+		vec.iov_base = frame->data + frame->sent;
+		vec.iov_len = frame->len - frame->sent;
+		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0);
+		ret = kernel_sendmsg(link->sock, &msg, &vec, 1, vec.iov_len);
+		if (ret == -EAGAIN)
+			break;		/* write_space queues us again */
+		if (ret < 0) {
+			om_link_down(link, ret);
+			break;
+		}
+		frame->sent += ret;
+		spin_lock_bh(&link->tx_lock);
+		WRITE_ONCE(link->tx_queued, link->tx_queued - ret);
+		if (frame->sent == frame->len)
+			list_del(&frame->node);
+		spin_unlock_bh(&link->tx_lock);
+		if (frame->sent < frame->len)
+			continue;
+		atomic64_inc(&link->tx_frames);
+		atomic64_add(frame->len, &link->tx_bytes);
+		kvfree(frame);
+		if (om_link_has_room(link))
+			wake_up(&link->tx_wait);
+		cond_resched();
+	}
+	mutex_unlock(&link->tx_mutex);
 }
 
 static int om_link_recv(struct om_link *link, void *buf, size_t len)
@@ -322,7 +534,7 @@ static void om_link_heartbeat(struct work_struct *work)
 		om_link_down(link, -ETIMEDOUT);
 		return;
 	}
-	if (!om_link_send(link, &hdr, NULL))
+	if (!om_link_send(link, &hdr, NULL, OM_LINK_NOWAIT))
 		queue_delayed_work(om_link_wq, &link->hb_work,
 				   OM_LINK_HEARTBEAT);
 }
@@ -350,6 +562,23 @@ static void om_link_state_change(struct sock *sk)
 			queue_work(om_link_wq, &link->rx_work);	/* reads the EOF */
 		/* The original wakes senders sleeping on the socket. */
 		link->saved_state_change(sk);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void om_link_write_space(struct sock *sk)
+{
+	struct om_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link) {
+		if (sk_stream_is_writeable(sk)) {
+			clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			queue_work(om_link_wq, &link->tx_work);
+		}
+		/* The original wakes a direct sender sleeping for room. */
+		link->saved_write_space(sk);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -443,7 +672,11 @@ static struct om_link *om_link_alloc(u16 node, struct socket *sock)
 	kref_init(&link->ref);
 	link->node = node;
 	link->sock = sock;
-	mutex_init(&link->tx_lock);
+	mutex_init(&link->tx_mutex);
+	spin_lock_init(&link->tx_lock);
+	INIT_LIST_HEAD(&link->tx_queue);
+	init_waitqueue_head(&link->tx_wait);
+	INIT_WORK(&link->tx_work, om_link_tx);
 	INIT_WORK(&link->rx_work, om_link_rx);
 	INIT_DELAYED_WORK(&link->hb_work, om_link_heartbeat);
 	INIT_WORK(&link->release_work, om_link_release);
@@ -463,13 +696,15 @@ static int om_link_attach(struct om_link *link)
 	}
 	link->saved_data_ready = sk->sk_data_ready;
 	link->saved_state_change = sk->sk_state_change;
+	link->saved_write_space = sk->sk_write_space;
 	sk->sk_user_data = link;
 	WRITE_ONCE(sk->sk_data_ready, om_link_data_ready);
 	WRITE_ONCE(sk->sk_state_change, om_link_state_change);
+	WRITE_ONCE(sk->sk_write_space, om_link_write_space);
 	write_unlock_bh(&sk->sk_callback_lock);
 	tcp_sock_set_nodelay(sk);
 	tcp_sock_set_user_timeout(sk, OM_LINK_USER_TIMEOUT_MS);
-	WRITE_ONCE(sk->sk_sndtimeo, OM_LINK_SEND_TIMEOUT);
+	WRITE_ONCE(sk->sk_sndtimeo, OM_LINK_SEND_TIMEOUT);	/* direct senders */
 	return 0;
 }
 

@@ -31,8 +31,11 @@ bool om_link_alive(u16 node, ktime_t *last_rx);
 unsigned int om_links_up(void);
 void om_link_put(struct om_link *link);
 u16 om_link_node(const struct om_link *link);
+/* om_link_send() flags */
+#define OM_LINK_NOWAIT	0x1	/* queue even when full: the workers' frames */
+
 int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
-		 const void *payload);
+		 const void *payload, unsigned int flags);
 
 int om_links_init(void);
 void om_links_uninit(void);

@@ -122,7 +122,8 @@ static void om_rpc_answer(struct om_link *link, const struct om_wire_hdr *req,
 	}
 	hdr.status = reply.status;
 	hdr.length = reply.len;
-	om_link_send(link, &hdr, reply.data);
+	/* The receive worker's own frame: it must not wait for the peer. */
+	om_link_send(link, &hdr, reply.data, OM_LINK_NOWAIT);
 	kvfree(reply.data);
 }
 
@@ -176,7 +177,7 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 
 	if (len > OM_WIRE_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	return om_link_send(link, &hdr, data);
+	return om_link_send(link, &hdr, data, 0);
 }
 
 /*
