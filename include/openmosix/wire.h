@@ -25,6 +25,17 @@
  * Types below OM_WT_PING are one-way and carry no flags. The handshake's
  * frames will always be framed as version 1, so that a node speaking a
  * later version can still tell an older one which versions it speaks.
+ *
+ * Discovery (omd --discover) is the one use of the format outside the
+ * links: every node sends an ANNOUNCE datagram, a frame header and its
+ * payload, to the UDP multicast group of the cluster network (default
+ * 239.255.46.60, port 4660, TTL 1, IPv4 only). It is one-way, never
+ * answered, and never sent on a link. Its MAC is a keyed BLAKE2b-256 under
+ * the cluster key of "openmosix-ng announce v1", the frame header as sent
+ * and the payload up to the MAC; a receiver drops any datagram that fails
+ * to decode or to authenticate, is not sent from the address it announces,
+ * or whose time is more than 300 s off its own clock or not newer than the
+ * last one accepted from that address.
  */
 #ifndef _OPENMOSIX_WIRE_H
 #define _OPENMOSIX_WIRE_H
@@ -48,6 +59,7 @@ enum om_wire_type {
 	OM_WT_HEARTBEAT = 4,
 	OM_WT_LOAD = 5,
 	OM_WT_PING = 6,			/* RPC: echoes its payload */
+	OM_WT_ANNOUNCE = 7,		/* discovery, UDP only: one-way, no flags */
 	OM_WT_FIRST_USER = 32,
 	OM_WT_MAX = 255,
 };
@@ -122,6 +134,26 @@ struct om_wire_load {
 };
 #define OM_WIRE_LOAD_LEN	48
 
+/*
+ * OM_WT_ANNOUNCE payload (UDP only): 48 bytes. NODE_ID is derived from ADDR
+ * and PREFIX_LEN (omd(8) gives the rule) unless OM_WA_ID_SET says that the
+ * sender's administrator set it.
+ */
+enum om_wire_announce_flags {
+	OM_WA_ID_SET = 1 << 0,		/* node_id was configured, not derived */
+	__OM_WA_ALL = OM_WA_ID_SET,
+};
+struct om_wire_announce {
+	__u8 addr[4];			/* the sender's IPv4 address, network order */
+	__u16 node_id;			/* 1..65535 */
+	__u8 prefix_len;		/* of the sender's network, 0..32 */
+	__u8 flags;			/* enum om_wire_announce_flags */
+	__u64 time_ms;			/* sender's clock: ms since the Unix epoch */
+	__u8 mac[OM_WIRE_MAC_LEN];	/* over the header and the bytes above */
+};
+#define OM_WIRE_ANNOUNCE_LEN	48
+#define OM_WIRE_ANNOUNCE_MACED	16	/* payload bytes the MAC covers */
+
 /* Decode results: 0, or one of these negatives. */
 enum om_wire_error {
 	OM_WE_SHORT = -1,		/* fewer bytes than the structure needs */
@@ -145,6 +177,9 @@ void om_wire_put_reject(__u8 *buf, const struct om_wire_reject_msg *m);
 int om_wire_get_reject(const __u8 *buf, size_t len, struct om_wire_reject_msg *m);
 void om_wire_put_load(__u8 *buf, const struct om_wire_load *m);
 int om_wire_get_load(const __u8 *buf, size_t len, struct om_wire_load *m);
+void om_wire_put_announce(__u8 *buf, const struct om_wire_announce *m);
+int om_wire_get_announce(const __u8 *buf, size_t len,
+			 struct om_wire_announce *m);
 const char *om_wire_strerror(int err);
 long om_wire_type_len(__u8 type);	/* fixed payload length, or -1 */
 

@@ -58,6 +58,13 @@ OM_WIRE_AT(om_wire_load, flags, 32);
 OM_WIRE_AT(om_wire_load, reserved, 36);
 OM_WIRE_AT(om_wire_load, uptime, 40);
 
+OM_WIRE_SIZE(om_wire_announce, OM_WIRE_ANNOUNCE_LEN);
+OM_WIRE_AT(om_wire_announce, node_id, 4);
+OM_WIRE_AT(om_wire_announce, prefix_len, 6);
+OM_WIRE_AT(om_wire_announce, flags, 7);
+OM_WIRE_AT(om_wire_announce, time_ms, 8);
+OM_WIRE_AT(om_wire_announce, mac, OM_WIRE_ANNOUNCE_MACED);
+
 static void om_put_le16(__u8 *p, __u16 v)
 {
 	p[0] = (__u8)v;
@@ -117,6 +124,8 @@ long om_wire_type_len(__u8 type)
 		return OM_WIRE_REJECT_LEN;
 	case OM_WT_LOAD:
 		return OM_WIRE_LOAD_LEN;
+	case OM_WT_ANNOUNCE:
+		return OM_WIRE_ANNOUNCE_LEN;
 	default:
 		return -1;
 	}
@@ -133,6 +142,8 @@ static int om_wire_check_hdr(const struct om_wire_hdr *h)
 	if (h->type == 0)
 		return OM_WE_TYPE;
 	if ((h->flags & ~__OM_WF_ALL) || h->flags == __OM_WF_ALL)
+		return OM_WE_FLAGS;
+	if (h->type == OM_WT_ANNOUNCE && h->flags)
 		return OM_WE_FLAGS;
 	if (h->length > OM_WIRE_MAX_PAYLOAD ||
 	    (want >= 0 && h->length != (unsigned long)want))
@@ -273,6 +284,38 @@ int om_wire_get_load(const __u8 *buf, size_t len, struct om_wire_load *m)
 	    l.cpus < 1)
 		return OM_WE_FIELD;
 	*m = l;
+	return 0;
+}
+
+void om_wire_put_announce(__u8 *buf, const struct om_wire_announce *m)
+{
+	memcpy(buf, m->addr, sizeof(m->addr));
+	om_put_le16(buf + 4, m->node_id);
+	buf[6] = m->prefix_len;
+	buf[7] = m->flags;
+	om_put_le64(buf + 8, m->time_ms);
+	memcpy(buf + OM_WIRE_ANNOUNCE_MACED, m->mac, OM_WIRE_MAC_LEN);
+}
+
+/* The MAC is the caller's to check: the codec knows no key. */
+int om_wire_get_announce(const __u8 *buf, size_t len,
+			 struct om_wire_announce *m)
+{
+	struct om_wire_announce a;
+
+	if (len < OM_WIRE_ANNOUNCE_LEN)
+		return OM_WE_SHORT;
+	memcpy(a.addr, buf, sizeof(a.addr));
+	a.node_id = om_get_le16(buf + 4);
+	a.prefix_len = buf[6];
+	a.flags = buf[7];
+	a.time_ms = om_get_le64(buf + 8);
+	memcpy(a.mac, buf + OM_WIRE_ANNOUNCE_MACED, OM_WIRE_MAC_LEN);
+	if (a.flags & ~(__u8)__OM_WA_ALL)
+		return OM_WE_FLAGS;
+	if (a.node_id == 0 || a.prefix_len > 32)
+		return OM_WE_FIELD;
+	*m = a;
 	return 0;
 }
 

@@ -149,6 +149,33 @@ std::optional<std::string> set_discover(OmdConfig &config, const std::string &te
 	return std::nullopt;
 }
 
+std::optional<std::string> set_discover_address(OmdConfig &config, const std::string &text,
+						std::string_view name)
+{
+	const auto address = Address::parse(text);
+	if (!address || !address->is_v4())
+		return fmt::format("{} must be this node's IPv4 address on the cluster network, such "
+				   "as 10.0.0.1 (got {})", name, quote(text));
+	if (const auto why = address->unusable_reason())
+		return fmt::format("{} cannot be {}: it is {}", name, text, *why);
+	config.discover_address = *address;
+	return std::nullopt;
+}
+
+// A group whose datagrams stay on the site: administratively scoped
+// (239.0.0.0/8, RFC 2365) or link-local (224.0.0.0/24).
+std::optional<std::string> set_discover_group(OmdConfig &config, const std::string &text,
+					      std::string_view name)
+{
+	const auto group = Address::parse(text);
+	const auto b = group && group->is_v4() ? group->bytes() : std::span<const std::uint8_t>();
+	if (b.empty() || !(b[0] == 239 || (b[0] == 224 && b[1] == 0 && b[2] == 0)))
+		return fmt::format("{} must be an IPv4 multicast group in 239.0.0.0/8 or 224.0.0.0/24, "
+				   "such as 239.255.46.60 (got {})", name, quote(text));
+	config.discover_group = *group;
+	return std::nullopt;
+}
+
 constexpr Setting kSettings[] = {
 	{"map", "FILE", "node map (default: the first of /etc/openmosix.map, /etc/mosix.map, "
 			"/etc/hpc.map)", set_map},
@@ -159,6 +186,11 @@ constexpr Setting kSettings[] = {
 	 set_node_id},
 	{"interval", "SECONDS", "seconds between load reports, 0.1..60 (default 1)", set_interval},
 	{"discover", "yes|no", "find the other nodes and build the map (default no)", set_discover},
+	{"discover-address", "ADDRESS", "this node's IPv4 address on the cluster network, which "
+					"discovery announces (default: chosen, see omd(8))",
+	 set_discover_address},
+	{"discover-group", "GROUP", "the multicast group of discovery (default 239.255.46.60)",
+	 set_discover_group},
 };
 
 std::string key_names()

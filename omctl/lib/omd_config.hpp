@@ -41,6 +41,10 @@ struct OmdConfig {
 	std::optional<NodeId> node_id;		// nothing: let the kernel derive it
 	std::chrono::milliseconds interval{1000};	// between load reports, 0.1..60 s
 	bool discover = false;			// find the other nodes, build the map
+	// Discovery's address on the cluster network; nothing: omd chooses.
+	std::optional<Address> discover_address;
+	// The multicast group of discovery, in 239.0.0.0/8 or 224.0.0.0/24.
+	Address discover_group = Address::parse("239.255.46.60").value();
 	// Command line only.
 	bool help = false;
 	bool version = false;

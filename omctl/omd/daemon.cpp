@@ -17,7 +17,7 @@ namespace om::omd {
 namespace {
 
 // poll_set()'s fixed slots; the connections follow in their order.
-enum Slot { kSignal, kListener, kEvents, kFirstConnection };
+enum Slot { kSignal, kListener, kEvents, kDiscovery, kFirstConnection };
 
 } // namespace
 
@@ -30,12 +30,20 @@ int Daemon::run()
 {
 	// At start every problem is fatal: the user is there to fix it. The
 	// map comes first, so that its errors show with or without omcore.
-	read_map();
-	adopt(open_session([this] { return *last_map_; }, config_.node_id));
+	if (config_.discover)
+		discovery_.emplace(config_, key_);
+	else
+		read_map();
+	adopt(open_session([this] { return discovery_ ? discovered_map() : *last_map_; },
+			   config_.node_id));
+	if (discovery_ && session_->self != discovery_->self().id)
+		spdlog::warn("omcore takes this node for node {}, but discovery announces node {}",
+			     session_->self, discovery_->self().id);
 	listener_ = listen_on(config_.listen, config_.port);
 	spdlog::info("node {} listening on {}; dialling {} of the {} nodes of {}", session_->self,
 		     endpoint(config_.listen, config_.port), outgoing_.size(),
-		     session_->map->nodes().size(), last_map_->path);
+		     session_->map->nodes().size(),
+		     discovery_ ? "the discovered map" : last_map_->path);
 	while (!stop_)
 		step();
 	spdlog::info("stopped; the kernel keeps the links it has");
@@ -61,6 +69,8 @@ void Daemon::step()
 		on_events();
 	if (fds[kListener].revents)
 		on_accept();
+	if (fds[kDiscovery].revents)
+		on_discovery();
 	on_timers();
 }
 
@@ -71,6 +81,7 @@ std::vector<pollfd> Daemon::poll_set() const
 	fds[kListener] = {listener_.get(), POLLIN, 0};
 	// A negative fd is ignored by poll(): no events while omcore is away.
 	fds[kEvents] = {session_ ? session_->events->fd() : -1, POLLIN, 0};
+	fds[kDiscovery] = {discovery_ ? discovery_->fd() : -1, POLLIN, 0};
 	for (const auto &c : connections_)
 		fds.push_back({c->fd(), c->poll_events(), 0});
 	return fds;
@@ -84,6 +95,8 @@ int Daemon::poll_timeout() const
 			until = std::min(until, *peer.retry_at);
 	for (const auto &c : connections_)
 		until = std::min(until, c->deadline());
+	if (discovery_)
+		until = std::min(until, discovery_->due());
 	const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
 	return static_cast<int>(std::clamp<decltype(ms)>(ms, 0, 1000));
 }
@@ -155,10 +168,11 @@ void Daemon::on_link_down(const LinkDown &down)
 }
 
 // Someone else (omctl map load) replaced the map: follow the kernel's, so
-// that omd dials and accepts the nodes the kernel will take links to.
+// that omd dials and accepts the nodes the kernel will take links to. An
+// older generation is one omd installed before its latest.
 void Daemon::on_map_changed(const MapChanged &changed)
 {
-	if (changed.generation == session_->generation)
+	if (changed.generation <= session_->generation)
 		return;
 	try {
 		MapSnapshot snapshot = session_->kernel->get_map();
@@ -187,6 +201,8 @@ void Daemon::on_timers()
 		else
 			reopen_kernel();
 	}
+	if (discovery_)
+		discovery_->on_timer(now);
 	if (!session_)
 		return;
 	for (auto &[id, peer] : outgoing_)
@@ -325,7 +341,8 @@ void Daemon::check_kernel()
 void Daemon::reopen_kernel()
 {
 	try {
-		adopt(open_session([this] { return read_map(); }, config_.node_id));
+		adopt(open_session([this] { return discovery_ ? discovered_map() : read_map(); },
+				   config_.node_id));
 	} catch (const KernelError &e) {
 		spdlog::debug("omcore is still away: {}", e.what());
 		return;
@@ -361,6 +378,32 @@ MapFile Daemon::read_map()
 		spdlog::warn("{}; using the map read before", e.what());
 	}
 	return *last_map_;
+}
+
+MapFile Daemon::discovered_map() const
+{
+	return {discovery_->map(), "the discovered map"};
+}
+
+// Discovery's map replaces the kernel's whenever it changes; while omcore
+// is away, open_session installs it when omcore is back.
+void Daemon::on_discovery()
+{
+	if (!discovery_->on_readable() || !session_)
+		return;
+	Map map = discovery_->map();
+	try {
+		session_->generation = session_->kernel->set_map(map);
+	} catch (const KernelError &e) {
+		if (kernel_gone(e))
+			return kernel_lost(e.what());
+		spdlog::warn("omcore refused the discovered map: {}", e.what());
+		return;
+	}
+	spdlog::info("installed the discovered map (generation {}, {} nodes)", session_->generation,
+		     map.nodes().size());
+	session_->map = std::make_shared<const Map>(std::move(map));
+	plan_peers();
 }
 
 } // namespace om::omd

@@ -7,6 +7,7 @@
 
 #include "cluster_key.hpp"
 #include "connection.hpp"
+#include "discovery.hpp"
 #include "genl_events.hpp"
 #include "omd_config.hpp"
 #include "policy.hpp"
@@ -66,12 +67,15 @@ private:
 	void reopen_kernel();
 	void kernel_lost(const std::string &why);
 	MapFile read_map();
+	MapFile discovered_map() const;
+	void on_discovery();
 
 	OmdConfig config_;
 	ClusterKey key_;
 	Resolver &resolver_;
 	int signal_fd_;
 	std::optional<MapFile> last_map_;	// the last good map file
+	std::optional<DiscoveryAgent> discovery_;	// with --discover: the map's source
 	std::optional<Session> session_;	// nothing while omcore is away
 	UniqueFd listener_;
 	std::map<NodeId, Outgoing> outgoing_;

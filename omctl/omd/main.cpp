@@ -35,14 +35,9 @@ std::optional<om::OmdConfig> configure(int argc, char **argv, int &status)
 		std::cout << "omd " << OMD_VERSION << '\n';
 		return std::nullopt;
 	}
-	if (config.discover) {
-		// Refused rather than ignored: a cluster that counts on discovery
-		// must not come up without it.
-		spdlog::error("automatic discovery (--discover, 'discover = yes') is not "
-			      "available yet; give the nodes a map file");
-		status = kFailure;
-		return std::nullopt;
-	}
+	if (config.discover && config.map)
+		spdlog::warn("the map file {} is not read: with discovery, omd builds the map",
+			     *config.map);
 	return std::move(config);
 }
 

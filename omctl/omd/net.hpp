@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "address.hpp"
 #include "unique_fd.hpp"
@@ -38,5 +41,44 @@ std::optional<Accepted> accept_from(int listener);
 // Clears O_NONBLOCK: a socket handed to the kernel is left as a plain
 // connected socket, whatever omd needed while it ran the handshake.
 void make_blocking(int fd);
+
+// An IPv4 address of this machine and the interface that has it.
+struct LocalAddress {
+	std::string interface;
+	unsigned index = 0;		// the interface's
+	Address address = Address::parse("0.0.0.0").value();
+	unsigned prefix_len = 0;	// of its network
+
+	bool operator==(const LocalAddress &) const = default;
+};
+
+// Every IPv4 address of this machine's interfaces that are up, loopback
+// included. Throws std::system_error.
+std::vector<LocalAddress> local_ipv4_addresses();
+
+// The interface of the IPv4 default route in TEXT, the content of
+// /proc/net/route: the one with the lowest metric; nothing if there is no
+// default route or two interfaces share the lowest metric.
+std::optional<std::string> default_route_interface(std::string_view text);
+// The same, from /proc/net/route itself; nothing if it cannot be read.
+std::optional<std::string> default_route_interface();
+
+// A non-blocking UDP socket for the multicast GROUP:PORT on LOCAL's
+// interface: bound to the group, a member of it there, sending from LOCAL
+// with TTL 1, without hearing itself. Throws std::system_error.
+UniqueFd multicast_socket(const LocalAddress &local, const Address &group, std::uint16_t port);
+
+// Sends BYTES to GROUP:PORT from LOCAL's address and interface: 0 or an
+// errno.
+int send_multicast(int fd, std::span<const std::uint8_t> bytes, const LocalAddress &local,
+		   const Address &group, std::uint16_t port);
+
+// A datagram waiting on FD and its sender's address; nothing if none is.
+// One longer than BUFFER comes cut to its size.
+struct Datagram {
+	std::size_t size = 0;
+	Address from = Address::parse("0.0.0.0").value();
+};
+std::optional<Datagram> receive_datagram(int fd, std::span<std::uint8_t> buffer);
 
 } // namespace om::omd

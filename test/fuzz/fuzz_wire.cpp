@@ -2,7 +2,7 @@
 // go to every decoder as they are, and once more as a frame: a header, then
 // the payload its type names. Whatever a decoder accepts keeps every rule
 // of include/openmosix/wire.h and encodes back to the bytes it came from:
-// exactly, for the header, HELLO and LOAD; for REJECT, up to and including
+// exactly, for the header, HELLO, LOAD and ANNOUNCE; for REJECT, up to and including
 // the reason's first NUL, with NULs after it (the encoder pads the text).
 // A decoder that refuses leaves its output untouched.
 #include <cstddef>
@@ -57,6 +57,7 @@ void check_hdr(const std::uint8_t *data, const om_wire_hdr &h)
 	else
 		check(h.status == 0);
 	check(h.flags || h.id == 0);
+	check(h.type != OM_WT_ANNOUNCE || (h.flags == 0 && h.length == OM_WIRE_ANNOUNCE_LEN));
 
 	std::uint8_t out[OM_WIRE_HDR_LEN];
 	encode<om_wire_hdr>(om_wire_put_hdr, om_wire_get_hdr, h, out, sizeof(out));
@@ -98,12 +99,23 @@ void check_load(const std::uint8_t *data, const om_wire_load &m)
 	check(std::memcmp(out, data, sizeof(out)) == 0);
 }
 
+void check_announce(const std::uint8_t *data, const om_wire_announce &m)
+{
+	check(!(m.flags & ~static_cast<std::uint8_t>(__OM_WA_ALL)));
+	check(m.node_id != 0 && m.prefix_len <= 32);
+
+	std::uint8_t out[OM_WIRE_ANNOUNCE_LEN];
+	encode<om_wire_announce>(om_wire_put_announce, om_wire_get_announce, m, out, sizeof(out));
+	check(std::memcmp(out, data, sizeof(out)) == 0);
+}
+
 // The payload at DATA, SIZE bytes, decoded as TYPE says.
 void check_payload(std::uint8_t type, const std::uint8_t *data, std::size_t size)
 {
 	om_wire_hello hello;
 	om_wire_reject_msg rej;
 	om_wire_load load;
+	om_wire_announce announce;
 
 	switch (type) {
 	case OM_WT_HELLO:
@@ -117,6 +129,11 @@ void check_payload(std::uint8_t type, const std::uint8_t *data, std::size_t size
 	case OM_WT_LOAD:
 		if (!decode(Get<om_wire_load>{om_wire_get_load}, data, size, OM_WIRE_LOAD_LEN, load))
 			check_load(data, load);
+		break;
+	case OM_WT_ANNOUNCE:
+		if (!decode(Get<om_wire_announce>{om_wire_get_announce}, data, size, OM_WIRE_ANNOUNCE_LEN,
+			    announce))
+			check_announce(data, announce);
 		break;
 	}
 }
@@ -135,5 +152,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	check_payload(OM_WT_HELLO, data, size);
 	check_payload(OM_WT_REJECT, data, size);
 	check_payload(OM_WT_LOAD, data, size);
+	check_payload(OM_WT_ANNOUNCE, data, size);
 	return 0;
 }

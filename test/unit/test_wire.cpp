@@ -3,6 +3,7 @@
 // byte order would agree with each other, never with these.
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -91,6 +92,23 @@ const Bytes kLoad = hex("04 03 02 01"		    // load 0x01020304
 			"00 00 00 00"		    // reserved
 			"11 22 33 44 55 66 77 88"); // uptime 0x8877665544332211
 
+// Discovery's announcement: 10.1.2.3/24 as node 0x1234, its id set.
+const Bytes kAnnounce = hex("0a 01 02 03"		  // 10.1.2.3
+			    "34 12"			  // node_id 0x1234
+			    "18"			  // prefix_len 24
+			    "01"			  // flags ID_SET
+			    "08 07 06 05 04 03 02 01"	  // time_ms 0x0102030405060708
+			    "a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af"
+			    "b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf");
+
+om_wire_announce golden_announce()
+{
+	om_wire_announce m{{10, 1, 2, 3}, 0x1234, 24, OM_WA_ID_SET, 0x0102030405060708, {}};
+	for (std::uint8_t i = 0; i < OM_WIRE_MAC_LEN; ++i)
+		m.mac[i] = static_cast<std::uint8_t>(0xa0 + i);
+	return m;
+}
+
 om_wire_hello golden_hello()
 {
 	om_wire_hello m{1, 0x0203, 0x1234, 0xfedc, 0, {}};
@@ -147,6 +165,16 @@ void check_same(const om_wire_load &a, const om_wire_load &b)
 	CHECK(a.uptime == b.uptime);
 }
 
+void check_same(const om_wire_announce &a, const om_wire_announce &b)
+{
+	CHECK(std::memcmp(a.addr, b.addr, sizeof(a.addr)) == 0);
+	CHECK(a.node_id == b.node_id);
+	CHECK(a.prefix_len == b.prefix_len);
+	CHECK(a.flags == b.flags);
+	CHECK(a.time_ms == b.time_ms);
+	CHECK(std::memcmp(a.mac, b.mac, OM_WIRE_MAC_LEN) == 0);
+}
+
 // What each structure's put and get are, for the checks common to all.
 template <class T> struct Codec;
 template <> struct Codec<om_wire_hdr> {
@@ -168,6 +196,11 @@ template <> struct Codec<om_wire_load> {
 	static constexpr std::size_t len = OM_WIRE_LOAD_LEN;
 	static constexpr auto put = om_wire_put_load;
 	static constexpr auto get = om_wire_get_load;
+};
+template <> struct Codec<om_wire_announce> {
+	static constexpr std::size_t len = OM_WIRE_ANNOUNCE_LEN;
+	static constexpr auto put = om_wire_put_announce;
+	static constexpr auto get = om_wire_get_announce;
 };
 
 // M encoded: exactly LEN bytes, whatever the buffer held before.
@@ -241,6 +274,8 @@ TEST_CASE("the wire constants", "[wire]")
 	CHECK(sizeof(om_wire_auth) == OM_WIRE_AUTH_LEN);
 	CHECK(sizeof(om_wire_reject_msg) == OM_WIRE_REJECT_LEN);
 	CHECK(sizeof(om_wire_load) == OM_WIRE_LOAD_LEN);
+	CHECK(sizeof(om_wire_announce) == OM_WIRE_ANNOUNCE_LEN);
+	CHECK(offsetof(om_wire_announce, mac) == OM_WIRE_ANNOUNCE_MACED);
 }
 
 TEST_CASE("each type's fixed payload length, where it has one", "[wire]")
@@ -249,6 +284,7 @@ TEST_CASE("each type's fixed payload length, where it has one", "[wire]")
 	CHECK(om_wire_type_len(OM_WT_AUTH) == OM_WIRE_AUTH_LEN);
 	CHECK(om_wire_type_len(OM_WT_REJECT) == OM_WIRE_REJECT_LEN);
 	CHECK(om_wire_type_len(OM_WT_LOAD) == OM_WIRE_LOAD_LEN);
+	CHECK(om_wire_type_len(OM_WT_ANNOUNCE) == OM_WIRE_ANNOUNCE_LEN);
 	for (const int type : {0, int(OM_WT_HEARTBEAT), int(OM_WT_PING), int(OM_WT_FIRST_USER), 255})
 		CHECK(om_wire_type_len(static_cast<__u8>(type)) == -1);
 }
@@ -299,6 +335,7 @@ TEST_CASE("header round trips at the edges", "[wire][hdr]")
 	check_round_trip(one_way(OM_WT_AUTH, OM_WIRE_AUTH_LEN));
 	check_round_trip(one_way(OM_WT_REJECT, OM_WIRE_REJECT_LEN));
 	check_round_trip(one_way(OM_WT_LOAD, OM_WIRE_LOAD_LEN));
+	check_round_trip(one_way(OM_WT_ANNOUNCE, OM_WIRE_ANNOUNCE_LEN));
 }
 
 TEST_CASE("headers with a bad magic, version or type", "[wire][hdr][errors]")
@@ -504,12 +541,53 @@ TEST_CASE("load errors", "[wire][load][errors]")
 	CHECK(decode(patch(kLoad, 24, "ff ff ff ff 10 00 00 00"), m) == 0);
 }
 
+TEST_CASE("announce golden vector and round trips", "[wire][announce]")
+{
+	CHECK(encode(golden_announce()) == kAnnounce);
+	om_wire_announce m;
+	REQUIRE(decode(kAnnounce, m) == 0);
+	check_same(m, golden_announce());
+
+	check_round_trip(om_wire_announce{{192, 168, 0, 1}, 1, 0, 0, 0, {}});
+	om_wire_announce top{{255, 255, 255, 255}, 0xffff, 32, OM_WA_ID_SET,
+			     std::numeric_limits<std::uint64_t>::max(), {}};
+	std::memset(top.mac, 0xff, sizeof(top.mac));
+	check_round_trip(top);
+}
+
+TEST_CASE("announce errors", "[wire][announce][errors]")
+{
+	CHECK(decode_error<om_wire_announce>(patch(kAnnounce, 7, "02")) == OM_WE_FLAGS);
+	CHECK(decode_error<om_wire_announce>(patch(kAnnounce, 7, "80")) == OM_WE_FLAGS);
+	CHECK(decode_error<om_wire_announce>(patch(kAnnounce, 4, "00 00")) == OM_WE_FIELD); // node 0
+	CHECK(decode_error<om_wire_announce>(patch(kAnnounce, 6, "21")) == OM_WE_FIELD);    // /33
+	CHECK(decode_error<om_wire_announce>(patch(kAnnounce, 6, "ff")) == OM_WE_FIELD);
+	om_wire_announce m;
+	CHECK(decode(patch(kAnnounce, 4, "00 01 20 00"), m) == 0); // node 256, /32, no flags
+	CHECK(m.node_id == 256);
+	CHECK(m.prefix_len == 32);
+	CHECK(m.flags == 0);
+
+	// Its header: one length, and no flags, ever.
+	const Bytes hdr = hex("4f 4d 4e 47 01 07 00 00 30 00 00 00 00 00 00 00"
+			      "00 00 00 00 00 00 00 00");
+	om_wire_hdr h;
+	CHECK(decode(hdr, h) == 0);
+	CHECK(h.type == OM_WT_ANNOUNCE);
+	CHECK(decode_error<om_wire_hdr>(patch(hdr, 8, "2f")) == OM_WE_LENGTH);
+	CHECK(decode_error<om_wire_hdr>(patch(hdr, 8, "31")) == OM_WE_LENGTH);
+	CHECK(decode_error<om_wire_hdr>(patch(hdr, 6, "01 00 30 00 00 00 00 00 00 00"
+						  "01 00 00 00 00 00 00 00")) == OM_WE_FLAGS);
+	CHECK(decode_error<om_wire_hdr>(patch(hdr, 6, "02")) == OM_WE_FLAGS);
+}
+
 TEST_CASE("every length short of a structure is OM_WE_SHORT", "[wire][errors]")
 {
 	check_short<om_wire_hdr>(kHdr);
 	check_short<om_wire_hello>(kHello);
 	check_short<om_wire_reject_msg>(kReject);
 	check_short<om_wire_load>(kLoad);
+	check_short<om_wire_announce>(kAnnounce);
 }
 
 TEST_CASE("om_wire_strerror names every error", "[wire]")
