@@ -103,22 +103,31 @@ std::optional<std::string> set_port(OmdConfig &config, const std::string &text, 
 	return std::nullopt;
 }
 
+// A whole number in 1..MAX, or auto (nothing), into FIELD; WHAT names the
+// value in the error when TEXT is not a number.
+template <typename T>
+std::optional<std::string> set_count_or_auto(std::optional<T> &field, const std::string &text,
+					     std::string_view name, unsigned long max,
+					     std::string_view what)
+{
+	if (text == "auto") {
+		field.reset();
+		return std::nullopt;
+	}
+	const auto n = parse_count(text, max);
+	if (!n)
+		return all_digits(text)
+			? fmt::format("{} must be between 1 and {} or auto (got {})", name, max, text)
+			: fmt::format("{} must be {}, 1..{}, or auto (got {})", name, what, max,
+				      quote(text));
+	field = static_cast<T>(*n);
+	return std::nullopt;
+}
+
 std::optional<std::string> set_node_id(OmdConfig &config, const std::string &text,
 				       std::string_view name)
 {
-	if (text == "auto") {
-		config.node_id.reset();
-		return std::nullopt;
-	}
-	const auto id = parse_count(text, OM_NODE_ID_MAX);
-	if (!id)
-		return all_digits(text)
-			? fmt::format("{} must be between 1 and {} or auto (got {})", name,
-				      OM_NODE_ID_MAX, text)
-			: fmt::format("{} must be a node id, 1..{}, or auto (got {})", name,
-				      OM_NODE_ID_MAX, quote(text));
-	config.node_id = static_cast<NodeId>(*id);
-	return std::nullopt;
+	return set_count_or_auto(config.node_id, text, name, OM_NODE_ID_MAX, "a node id");
 }
 
 std::optional<std::string> set_interval(OmdConfig &config, const std::string &text,
@@ -134,6 +143,11 @@ std::optional<std::string> set_interval(OmdConfig &config, const std::string &te
 		return fmt::format("{} must be between 0.1 and 60 seconds (got {})", name, text);
 	config.interval = std::chrono::milliseconds(std::llround(seconds * 1000));
 	return std::nullopt;
+}
+
+std::optional<std::string> set_speed(OmdConfig &config, const std::string &text, std::string_view name)
+{
+	return set_count_or_auto(config.speed, text, name, OM_LOAD_MAX_SPEED, "a number");
 }
 
 std::optional<std::string> set_discover(OmdConfig &config, const std::string &text,
@@ -185,6 +199,8 @@ constexpr Setting kSettings[] = {
 	{"node-id", "ID", "this node's id, 1..65535, or auto to derive it from the map (default)",
 	 set_node_id},
 	{"interval", "SECONDS", "seconds between load reports, 0.1..60 (default 1)", set_interval},
+	{"speed", "N", "this node's speed, 1..100000000, 10000 being a Pentium III at 1 GHz; or "
+		       "auto to measure it at start (default)", set_speed},
 	{"discover", "yes|no", "find the other nodes and build the map (default no)", set_discover},
 	{"discover-address", "ADDRESS", "this node's IPv4 address on the cluster network, which "
 					"discovery announces (default: chosen, see omd(8))",

@@ -40,6 +40,9 @@ struct OmdConfig {
 	std::string key = default_cluster_key_path();	// cluster key file
 	std::optional<NodeId> node_id;		// nothing: let the kernel derive it
 	std::chrono::milliseconds interval{1000};	// between load reports, 0.1..60 s
+	// This node's speed, 1..OM_LOAD_MAX_SPEED (10000: a Pentium III at
+	// 1 GHz); nothing: measured when omd starts.
+	std::optional<std::uint32_t> speed;
 	bool discover = false;			// find the other nodes, build the map
 	// Discovery's address on the cluster network; nothing: omd chooses.
 	std::optional<Address> discover_address;

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <system_error>
+#include <utility>
 
 #include "map_file.hpp"
 #include "net.hpp"
@@ -22,7 +23,8 @@ enum Slot { kSignal, kListener, kEvents, kDiscovery, kFirstConnection };
 } // namespace
 
 Daemon::Daemon(OmdConfig config, ClusterKey key, Resolver &resolver, int signal_fd)
-	: config_(std::move(config)), key_(std::move(key)), resolver_(resolver), signal_fd_(signal_fd)
+	: config_(std::move(config)), key_(std::move(key)), resolver_(resolver), signal_fd_(signal_fd),
+	  load_(node_speed(config_.speed))
 {
 }
 
@@ -89,7 +91,7 @@ std::vector<pollfd> Daemon::poll_set() const
 
 int Daemon::poll_timeout() const
 {
-	Clock::time_point until = next_check_;
+	Clock::time_point until = std::min(next_check_, next_load_);
 	for (const auto &[id, peer] : outgoing_)
 		if (peer.retry_at)
 			until = std::min(until, *peer.retry_at);
@@ -200,6 +202,10 @@ void Daemon::on_timers()
 			check_kernel();
 		else
 			reopen_kernel();
+	}
+	if (now >= next_load_) {
+		next_load_ = now + config_.interval;
+		report_load();
 	}
 	if (discovery_)
 		discovery_->on_timer(now);
@@ -364,6 +370,25 @@ void Daemon::kernel_lost(const std::string &why)
 	outgoing_.clear();
 	session_.reset();
 	next_check_ = Clock::now() + kKernelCheck;
+}
+
+// The load is sampled every interval, omcore or not, so that the average
+// is current when it comes back; it is reported while omcore is there.
+void Daemon::report_load()
+{
+	const LoadReport report = load_.sample();
+	if (!session_)
+		return;
+	try {
+		session_->kernel->set_load(report, config_.interval);
+		load_refused_ = false;
+	} catch (const KernelError &e) {
+		if (kernel_gone(e))
+			return kernel_lost(e.what());
+		// Every interval would flood the log: once until a report goes through.
+		if (!std::exchange(load_refused_, true))
+			spdlog::warn("omcore refused this node's load report: {}", e.what());
+	}
 }
 
 // The map file again (it may have been edited), or the last good one when

@@ -9,6 +9,7 @@
 #include "connection.hpp"
 #include "discovery.hpp"
 #include "genl_events.hpp"
+#include "load.hpp"
 #include "omd_config.hpp"
 #include "policy.hpp"
 #include "resolver.hpp"
@@ -22,7 +23,8 @@ namespace om::omd {
 // omd's peer links: installs the map, dials the nodes with higher ids,
 // accepts the lower ones, runs the handshake and hands every authenticated
 // socket to omcore, which owns the link from then on. Redials after a
-// link-down, with backoff, and starts over when omcore is reloaded.
+// link-down, with backoff, and starts over when omcore is reloaded. Every
+// interval it reports this node's load to omcore, which shares it.
 class Daemon {
 public:
 	// How long a connection may take from connect() to the last AUTH.
@@ -66,6 +68,7 @@ private:
 	void check_kernel();
 	void reopen_kernel();
 	void kernel_lost(const std::string &why);
+	void report_load();
 	MapFile read_map();
 	MapFile discovered_map() const;
 	void on_discovery();
@@ -81,6 +84,9 @@ private:
 	std::map<NodeId, Outgoing> outgoing_;
 	std::vector<std::unique_ptr<Connection>> connections_;
 	Clock::time_point next_check_;
+	LoadMonitor load_;
+	Clock::time_point next_load_;	// the next sample, and report while omcore is there
+	bool load_refused_ = false;	// the last report was refused: said once
 	bool stop_ = false;
 };
 

@@ -56,6 +56,7 @@ TEST_CASE("omd: without a file or options, the defaults", "[omd_config]")
 	CHECK(c.key == "/etc/openmosix/cluster.key");
 	CHECK_FALSE(c.node_id);
 	CHECK(c.interval == 1s);
+	CHECK_FALSE(c.speed);
 	CHECK_FALSE(c.discover);
 	CHECK_FALSE(c.help);
 	CHECK_FALSE(c.version);
@@ -74,6 +75,7 @@ TEST_CASE("omd: every key of omd.conf", "[omd_config]")
 					 "key = /root/cluster.key\r\n"
 					 "node-id = 7\n"
 					 "\tinterval = 0.25\n"
+					 "speed = 12500\n"
 					 "discover = yes");
 	CHECK(c.map == "/etc/cluster.map");
 	CHECK(c.map_paths() == std::vector<std::string>{"/etc/cluster.map"});
@@ -82,15 +84,17 @@ TEST_CASE("omd: every key of omd.conf", "[omd_config]")
 	CHECK(c.key == "/root/cluster.key");
 	CHECK(c.node_id == NodeId{7});
 	CHECK(c.interval == 250ms);
+	CHECK(c.speed == 12500u);
 	CHECK(c.discover);
 }
 
 TEST_CASE("omd: the command line wins over the file", "[omd_config]")
 {
-	const std::string file = "port = 4661\ninterval = 2\ndiscover = yes\nnode-id = 3\n";
+	const std::string file = "port = 4661\ninterval = 2\ndiscover = yes\nnode-id = 3\n"
+				 "speed = 20000\n";
 	const OmdConfig c = parse_ok({"--port", "5000", "--interval=0.5", "--discover=no",
 				      "--node-id", "auto", "--listen", "fd00::1", "--map", "x.map",
-				      "--key", "k", "-v"},
+				      "--key", "k", "--speed", "auto", "-v"},
 				     file);
 	CHECK(c.port == 5000);
 	CHECK(c.interval == 500ms);
@@ -99,6 +103,7 @@ TEST_CASE("omd: the command line wins over the file", "[omd_config]")
 	CHECK(c.listen == ip("fd00::1"));
 	CHECK(c.map == "x.map");
 	CHECK(c.key == "k");
+	CHECK_FALSE(c.speed);
 	CHECK(c.verbose);
 	// What the command line leaves alone comes from the file.
 	const OmdConfig d = parse_ok({"--discover"}, file);
@@ -106,6 +111,8 @@ TEST_CASE("omd: the command line wins over the file", "[omd_config]")
 	CHECK(d.port == 4661);
 	CHECK(d.interval == 2s);
 	CHECK(d.node_id == NodeId{3});
+	CHECK(d.speed == 20000u);
+	CHECK(parse_ok({"--speed=7000"}, file).speed == 7000u);
 }
 
 TEST_CASE("omd: values at and past their limits", "[omd_config]")
@@ -116,6 +123,9 @@ TEST_CASE("omd: values at and past their limits", "[omd_config]")
 	CHECK(parse_ok({}, "port = 1\n").port == 1);
 	CHECK(parse_ok({}, "port = 65535\n").port == 65535);
 	CHECK(parse_ok({}, "node-id = 65535\n").node_id == NodeId{65535});
+	CHECK(parse_ok({}, "speed = 1\n").speed == 1u);
+	CHECK(parse_ok({}, "speed = 100000000\n").speed == 100000000u);
+	CHECK_FALSE(parse_ok({}, "speed = auto\n").speed);
 	CHECK(parse_ok({}, "listen = ::\n").listen == ip("::"));
 	for (const char *yes : {"yes", "true", "on", "1"})
 		CHECK(parse_ok({}, std::string("discover = ") + yes).discover);
@@ -137,6 +147,13 @@ TEST_CASE("omd: values at and past their limits", "[omd_config]")
 	      "/etc/openmosix/omd.conf:1: node-id must be between 1 and 65535 or auto (got 0)");
 	CHECK(errors_of({}, "node-id = 70000\n").front() ==
 	      "/etc/openmosix/omd.conf:1: node-id must be between 1 and 65535 or auto (got 70000)");
+	CHECK(errors_of({}, "\nspeed = 0\n") ==
+	      std::vector<std::string>{"/etc/openmosix/omd.conf:2: speed must be between 1 and "
+				       "100000000 or auto (got 0)"});
+	CHECK(errors_of({}, "speed = 100000001\n").front() ==
+	      "/etc/openmosix/omd.conf:1: speed must be between 1 and 100000000 or auto (got "
+	      "100000001)");
+	CHECK(errors_of({}, "speed = 99999999999999999999999\n").size() == 1);
 }
 
 TEST_CASE("omd: values that are not what the key takes", "[omd_config]")
@@ -150,12 +167,14 @@ TEST_CASE("omd: values that are not what the key takes", "[omd_config]")
 			    "map =\n"
 			    "key = \n"
 			    "[omd]\n"
-			    "just words\n") ==
+			    "just words\n"
+			    "speed = 1.5\n") ==
 	      std::vector<std::string>{
 		      "/etc/openmosix/omd.conf:1: interval must be a number of seconds between 0.1 "
 		      "and 60 (got 'fast')",
 		      "/etc/openmosix/omd.conf:2: unknown key 'interval2': omd.conf sets map, listen, "
-		      "port, key, node-id, interval, discover",
+		      "port, key, node-id, interval, speed, discover, discover-address, "
+		      "discover-group",
 		      "/etc/openmosix/omd.conf:3: port must be a number between 1 and 65535 (got 'http')",
 		      "/etc/openmosix/omd.conf:4: node-id must be a node id, 1..65535, or auto (got '-1')",
 		      "/etc/openmosix/omd.conf:5: listen must be an IP address such as 0.0.0.0 (any), "
@@ -166,12 +185,16 @@ TEST_CASE("omd: values that are not what the key takes", "[omd_config]")
 		      "/etc/openmosix/omd.conf:9: sections such as '[omd]' have no place in omd.conf: "
 		      "it holds 'key = value' lines",
 		      "/etc/openmosix/omd.conf:10: expected 'key = value', got 'just words'",
+		      "/etc/openmosix/omd.conf:11: speed must be a number, 1..100000000, or auto "
+		      "(got '1.5')",
 	      });
 	CHECK(errors_of({}, "interval = nan\ninterval2=inf\n").front() ==
 	      "/etc/openmosix/omd.conf:1: interval must be a number of seconds between 0.1 and 60 "
 	      "(got 'nan')");
 	CHECK(errors_of({}, "interval = 1e1\n").size() == 1);
 	CHECK(errors_of({}, "port = +80\n").size() == 1);
+	CHECK(errors_of({}, "speed = -5\n").size() == 1);
+	CHECK(errors_of({}, "speed = 10000 fast\n").size() == 1);
 	CHECK(errors_of({}, "port = 80 80\n").size() == 1);
 	CHECK(errors_of({}, "listen = 10.1\n").size() == 1);
 }
@@ -189,6 +212,10 @@ TEST_CASE("omd: command-line errors name the option", "[omd_config]")
 	      std::vector<std::string>{"--interval must be between 0.1 and 60 seconds (got 0)"});
 	CHECK(errors_of({"--port", "x"}, "") ==
 	      std::vector<std::string>{"--port must be a number between 1 and 65535 (got 'x')"});
+	CHECK(errors_of({"--speed", "0"}, "") ==
+	      std::vector<std::string>{"--speed must be between 1 and 100000000 or auto (got 0)"});
+	CHECK(errors_of({"--speed", "fast"}, "") ==
+	      std::vector<std::string>{"--speed must be a number, 1..100000000, or auto (got 'fast')"});
 	CHECK(errors_of({"--bogus"}, "") ==
 	      std::vector<std::string>{"unrecognised option '--bogus'"});
 	CHECK(errors_of({"--interv", "1"}, "") ==
@@ -222,7 +249,8 @@ TEST_CASE("omd: --help, --version, and what the help shows", "[omd_config]")
 	CHECK(std::get<OmdConfig>(result).help);
 	const std::string help = omd_options_help();
 	for (const char *option : {"--config", "--map", "--listen", "--port", "--key", "--node-id",
-				   "--interval", "--discover", "--help", "--version", "--verbose"})
+				   "--interval", "--speed", "--discover", "--help", "--version",
+				   "--verbose"})
 		CHECK_THAT(help, ContainsSubstring(option));
 }
 
