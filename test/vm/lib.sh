@@ -1,7 +1,8 @@
 # Helpers for VM test scenarios. Source it from a scenario:
 #   . "$OMVM_LIB"        (or . test/vm/lib.sh: the cwd is the repository)
-# The harness sets NODE (1..NODES), NODES, KVER and OMVM_SHARED, a directory
-# every node of the run can read and write.
+# The harness sets NODE (1..NODES), NODES, KVER, OMVM_BOOT (which boot of
+# this node runs the scenario: 1, or more after reboot_node) and
+# OMVM_SHARED, a directory every node of the run can read and write.
 # shellcheck shell=bash
 
 OMVM_BARRIER_TIMEOUT=${OMVM_BARRIER_TIMEOUT:-60}
@@ -52,6 +53,13 @@ barrier() {
 			fail "barrier $name: still waiting for$missing after $timeout s"
 		sleep 0.2
 	done
+}
+
+# reboot_node: power this node off at once, as halt_node does; the harness
+# then boots it again and runs the scenario anew with OMVM_BOOT one higher.
+reboot_node() {
+	: >"$OMVM_OUT/reboot"
+	halt_node
 }
 
 # halt_node: power this node off at once, as a node failure would, after

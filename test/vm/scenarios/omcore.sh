@@ -8,11 +8,14 @@ MAPS=test/vm/data/maps
 omctl() { "$OMCTL" "$@"; }
 nl() { python3 "$OMNL" "$@"; }
 
-# load_cluster_map: /tmp/cluster.map, every node of the run at 10.99.0.N on
-# the test bridge, loaded into omcore.
-load_cluster_map() {
+# write_cluster_map: /tmp/cluster.map, every node of the run at 10.99.0.N
+# on the test bridge; load_cluster_map loads it into omcore too.
+write_cluster_map() {
 	printf '# node N of the test bridge is 10.99.0.N\n1\t10.99.0.1\t%s\n' "$NODES" \
 		>/tmp/cluster.map
+}
+load_cluster_map() {
+	write_cluster_map
 	omctl map load /tmp/cluster.map >/dev/null
 }
 
@@ -67,4 +70,39 @@ expect_map() {
 	got=$(omctl map show --json)
 	want=$(json_get "$(cat "$1")" "{**j, 'generation': $(generation)}")
 	json_eq "map show --json after loading ${1%.json}.map" "$want" "$got"
+}
+
+# watch_link_down ID: wait, in the background, for the link to node ID to
+# go down; expect_down_within ID SECONDS: then the link-down event must
+# have come at most SECONDS after the last bytes from node ID (what "a
+# dead node is down within 5 s" means, whatever the scenario did between).
+watch_link_down() {
+	nl wait-down "$1" 30 >/tmp/watch.out &
+	down_watcher=$!
+	wait_for "grep -q waiting /tmp/watch.out" 10
+}
+expect_down_within() {
+	local down_at last_seen silence
+	wait "$down_watcher" || fail "node$1's link did not go down: $(cat /tmp/watch.out)"
+	down_at=$(json_get "$(tail -n1 /tmp/watch.out)" 'j["at"]')
+	last_seen=$(json_get "$(nl nodes)" "[n['last_seen'] for n in j if n['id'] == $1][0]")
+	silence=$(python3 -c "print(round($down_at - $last_seen / 1e9, 1))")
+	log "node$1 down after $silence s of silence"
+	python3 -c "import sys; sys.exit(not 0 <= $silence <= $2)" ||
+		fail "node$1 was marked down $silence s after its last bytes (limit $2 s)"
+}
+
+OMD=$OMT_BUILD/omctl/omd
+
+# start_omd KEY: omd with /tmp/cluster.map in the background, its log in
+# $OMVM_OUT/omd.log; stop_omd: SIGTERM, which omd must answer with 0.
+start_omd() {
+	"$OMD" --map /tmp/cluster.map --key "$1" -v >>"$OMVM_OUT/omd.log" 2>&1 &
+	omd_pid=$!
+}
+stop_omd() {
+	local rc=0
+	kill -TERM "$omd_pid"
+	wait "$omd_pid" || rc=$?
+	expect_eq "omd's exit status on SIGTERM" 0 "$rc"
 }

@@ -10,22 +10,6 @@ set -euo pipefail
 . test/vm/lib.sh
 . test/vm/scenarios/omcore.sh
 
-OMD=$OMT_BUILD/omctl/omd
-
-# start_omd KEY: omd in the background, its log in $OMVM_OUT/omd.log.
-start_omd() {
-	"$OMD" --map /tmp/cluster.map --key "$1" -v >>"$OMVM_OUT/omd.log" 2>&1 &
-	omd_pid=$!
-}
-
-# stop_omd: SIGTERM, which omd must answer with exit status 0.
-stop_omd() {
-	local rc=0
-	kill -TERM "$omd_pid"
-	wait "$omd_pid" || rc=$?
-	expect_eq "omd's exit status on SIGTERM" 0 "$rc"
-}
-
 # has_links ID...: the kernel has a link to each of these nodes. (One
 # python per check: under TCG each start costs most of a second.)
 has_links() {

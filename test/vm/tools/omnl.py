@@ -23,7 +23,7 @@ dump left half-read.
   omnl.py wait-down ID S [REASON]
                            wait up to S seconds for node ID's link to go
                            down (for REASON, e.g. ETIMEDOUT); prints
-                           {"reason": ERRNO, "seconds": T}
+                           {"reason": ERRNO, "seconds": T, "at": WALL_CLOCK}
   omnl.py garbage ADDR     connect to ADDR:4660, send bytes that are no frame
   omnl.py report LOAD CPUS SPEED UTIL MEM_TOTAL MEM_FREE UPTIME INTERVAL_MS
                            report this node's load, as omd does
@@ -422,7 +422,8 @@ def run_wait_down(nl, node_id, seconds, want=None):
                 reason = errno.errorcode.get(struct.unpack("=I", a[OM_A_LINK_REASON])[0])
                 if struct.unpack("=I", a[OM_A_NODE_ID])[0] == node_id and want in (None, reason):
                     print(json.dumps({"reason": reason,
-                                      "seconds": round(time.monotonic() - start, 1)}))
+                                      "seconds": round(time.monotonic() - start, 1),
+                                      "at": time.time()}))
                     return 0
     except socket.timeout:
         print(json.dumps({"reason": None, "seconds": seconds}))
