@@ -8,7 +8,8 @@
  * three silent seconds. None of them ever sleeps on the socket.
  *
  * A sender that may sleep writes its frame to the socket itself when none
- * is queued, waiting for room up to OM_LINK_SEND_TIMEOUT; otherwise, and
+ * is queued, waiting for room up to OM_LINK_SEND_TIMEOUT (a peer that
+ * takes nothing in that time loses its link); otherwise, and
  * for the workers' own frames (heartbeats, RPC answers), the frame is
  * copied into the queue. Past OM_LINK_TX_SOFT queued bytes the senders
  * that may sleep wait for room; the workers' frames never wait, so two
@@ -200,17 +201,21 @@ static void om_link_detach(struct om_link *link)
 static void om_link_purge(struct om_link *link)
 {
 	struct om_link_frame *frame, *next;
+	LIST_HEAD(frames);
 
-	list_for_each_entry_safe(frame, next, &link->tx_queue, node)
+	spin_lock_bh(&link->tx_lock);
+	list_splice_init(&link->tx_queue, &frames);
+	WRITE_ONCE(link->tx_queued, 0);
+	spin_unlock_bh(&link->tx_lock);
+	list_for_each_entry_safe(frame, next, &frames, node)
 		kvfree(frame);
-	INIT_LIST_HEAD(&link->tx_queue);
-	link->tx_queued = 0;
 }
 
 static void om_link_release(struct work_struct *work)
 {
 	struct om_link *link = container_of(work, struct om_link,
 					    release_work);
+	ktime_t last_rx;
 
 	/*
 	 * The link is dead: a sender that still saw it alive did so under
@@ -225,7 +230,7 @@ static void om_link_release(struct work_struct *work)
 	kvfree(link->payload);
 	link->payload = NULL;
 	om_rpc_link_down(link);
-	if (link->down_reason != -EEXIST)	/* a new link took over */
+	if (!om_link_alive(link->node, &last_rx))	/* else a new link took over */
 		om_view_link_down(link->node,
 				  om_link_wall_clock(READ_ONCE(link->last_rx)));
 	om_genl_link_down(link->node, link->down_reason);
@@ -240,30 +245,44 @@ static bool om_link_has_room(struct om_link *link)
 	       test_bit(OM_LINK_DEAD, &link->flags);
 }
 
-/* The frame @hdr + @payload, encoded, of which @sent bytes went already. */
+/*
+ * The frame @hdr + @payload, encoded, less its first @skip bytes, which
+ * are on the wire already. Peers drive the sizes: no warning on failure.
+ */
 static struct om_link_frame *om_link_frame(const struct om_wire_hdr *hdr,
-					   const void *payload, size_t sent)
+					   const void *payload, size_t skip)
 {
-	size_t len = OM_WIRE_HDR_LEN + hdr->length;
+	size_t len = OM_WIRE_HDR_LEN + hdr->length - skip;
 	struct om_link_frame *frame;
+	u8 head[OM_WIRE_HDR_LEN];
+	u8 *p;
 
-	frame = kvmalloc(struct_size(frame, data, len), GFP_KERNEL);
+	frame = kvmalloc(struct_size(frame, data, len), GFP_KERNEL | __GFP_NOWARN);
 	if (!frame)
 		return NULL;
 	frame->len = len;
-	frame->sent = sent;
-	om_wire_put_hdr(frame->data, hdr);
-	if (hdr->length)
-		memcpy(frame->data + OM_WIRE_HDR_LEN, payload, hdr->length);
+	frame->sent = 0;
+	p = frame->data;
+	if (skip < OM_WIRE_HDR_LEN) {
+		om_wire_put_hdr(head, hdr);
+		memcpy(p, head + skip, OM_WIRE_HDR_LEN - skip);
+		p += OM_WIRE_HDR_LEN - skip;
+		skip = 0;
+	} else {
+		skip -= OM_WIRE_HDR_LEN;
+	}
+	if (hdr->length > skip)
+		memcpy(p, (const u8 *)payload + skip, hdr->length - skip);
 	return frame;
 }
 
 /*
- * Puts @frame in the queue: at its head when part of it is on the wire
- * already (nothing else may go out before the rest of it), else at its
+ * Puts @frame in the queue: at its head when it is the rest of a frame
+ * begun on the wire (nothing else may go out before it), else at its
  * tail. Takes the link down when the peer has not been reading for long.
  */
-static int om_link_enqueue(struct om_link *link, struct om_link_frame *frame)
+static int om_link_enqueue(struct om_link *link, struct om_link_frame *frame,
+			   bool head)
 {
 	bool stuck;
 
@@ -273,11 +292,11 @@ static int om_link_enqueue(struct om_link *link, struct om_link_frame *frame)
 		kvfree(frame);
 		return -ENOTCONN;
 	}
-	if (frame->sent)
+	if (head)
 		list_add(&frame->node, &link->tx_queue);
 	else
 		list_add_tail(&frame->node, &link->tx_queue);
-	WRITE_ONCE(link->tx_queued, link->tx_queued + frame->len - frame->sent);
+	WRITE_ONCE(link->tx_queued, link->tx_queued + frame->len);
 	stuck = link->tx_queued > OM_LINK_TX_HARD;
 	/* Under the lock: om_link_release() relies on it. */
 	queue_work(om_link_wq, &link->tx_work);
@@ -287,6 +306,16 @@ static int om_link_enqueue(struct om_link *link, struct om_link_frame *frame)
 		return -ENOTCONN;
 	}
 	return 0;
+}
+
+/* Wakes the transmit worker for what is queued, unless the link is dead. */
+static void om_link_kick(struct om_link *link)
+{
+	spin_lock_bh(&link->tx_lock);
+	if (!list_empty(&link->tx_queue) &&
+	    !test_bit(OM_LINK_DEAD, &link->flags))
+		queue_work(om_link_wq, &link->tx_work);	/* see om_link_release() */
+	spin_unlock_bh(&link->tx_lock);
 }
 
 static bool om_link_tx_idle(struct om_link *link)
@@ -335,13 +364,22 @@ static int om_link_send_direct(struct om_link *link,
 		atomic64_add(total, &link->tx_bytes);
 		ret = 0;
 	} else if (ret > 0) {
-		/* Interrupted or out of time mid-frame: the rest goes next. */
+		/*
+		 * Interrupted or out of time mid-frame: the rest goes first,
+		 * through the queue; only a link that cannot take it is torn.
+		 */
+		atomic64_add(ret, &link->tx_bytes);
 		rest = om_link_frame(hdr, payload, ret);
-		ret = rest ? om_link_enqueue(link, rest) : -ENOMEM;
-		if (ret)
-			om_link_down(link, -ENOMEM);	/* a torn frame */
+		if (!rest)
+			om_link_down(link, -ENOMEM);
+		ret = rest ? om_link_enqueue(link, rest, true) : -ENOMEM;
 	} else if (ret == -EAGAIN || !ret) {
-		ret = -ETIMEDOUT;	/* the peer reads nothing: still whole */
+		/*
+		 * Nothing went in OM_LINK_SEND_TIMEOUT: the peer reads nothing.
+		 * Down with it, or the senders behind this one wait in turn.
+		 */
+		om_link_down(link, -ETIMEDOUT);
+		ret = -ETIMEDOUT;
 	} else if (ret == -ERESTARTSYS || ret == -EINTR) {
 		ret = -EINTR;
 	} else {
@@ -350,8 +388,7 @@ static int om_link_send_direct(struct om_link *link,
 out_unlock:
 	mutex_unlock(&link->tx_mutex);
 	/* What was queued while this sender held the socket goes now. */
-	if (ret != -EAGAIN && !om_link_tx_idle(link))
-		queue_work(om_link_wq, &link->tx_work);
+	om_link_kick(link);
 	return ret;
 }
 
@@ -386,7 +423,7 @@ int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
 	frame = om_link_frame(hdr, payload, 0);
 	if (!frame)
 		return -ENOMEM;
-	return om_link_enqueue(link, frame);
+	return om_link_enqueue(link, frame, false);
 }
 
 /* Writes queued frames until the queue is empty or the socket is full. */
@@ -414,7 +451,7 @@ static void om_link_tx(struct work_struct *work)
 		vec.iov_len = frame->len - frame->sent;
 		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0);
 		ret = kernel_sendmsg(link->sock, &msg, &vec, 1, vec.iov_len);
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN || !ret)
 			break;		/* write_space queues us again */
 		if (ret < 0) {
 			om_link_down(link, ret);
@@ -534,7 +571,9 @@ static void om_link_heartbeat(struct work_struct *work)
 		om_link_down(link, -ETIMEDOUT);
 		return;
 	}
-	if (!om_link_send(link, &hdr, NULL, OM_LINK_NOWAIT))
+	/* Even after a failed send (ENOMEM): the check above must go on. */
+	om_link_send(link, &hdr, NULL, OM_LINK_NOWAIT);
+	if (!test_bit(OM_LINK_DEAD, &link->flags))
 		queue_delayed_work(om_link_wq, &link->hb_work,
 				   OM_LINK_HEARTBEAT);
 }
@@ -573,11 +612,13 @@ static void om_link_write_space(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	link = sk->sk_user_data;
 	if (link) {
-		if (sk_stream_is_writeable(sk)) {
-			clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (sk_stream_is_writeable(sk))
 			queue_work(om_link_wq, &link->tx_work);
-		}
-		/* The original wakes a direct sender sleeping for room. */
+		/*
+		 * The original wakes a direct sender sleeping for room, and
+		 * clears SOCK_NOSPACE by its own, stricter test: until it
+		 * does, TCP keeps calling us.
+		 */
 		link->saved_write_space(sk);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
@@ -746,12 +787,17 @@ int om_link_add(u16 node, int fd, struct netlink_ext_ack *extack)
 		goto err_unlock;
 	}
 	old = xa_store(&om_links, node, link, GFP_KERNEL);
+	if (old)
+		kref_get(&old->ref);	/* it may go down and away by itself */
 	atomic_inc(&om_links_alive);
 	queue_work(om_link_wq, &link->rx_work);	/* bytes that came early */
 	queue_delayed_work(om_link_wq, &link->hb_work, 0);
 	mutex_unlock(&om_links_lock);
-	if (old)
+	if (old) {
 		om_link_down(old, -EEXIST);	/* replaced */
+		om_link_put(old);
+	}
+	om_view_link_up();
 	return 0;
 
 err_unlock:
@@ -807,11 +853,13 @@ int om_links_init(void)
  */
 void om_links_uninit(void)
 {
+	unsigned long node = 0;
 	struct om_link *link;
-	unsigned long node;
 
-	xa_for_each(&om_links, node, link)
+	for (; (link = om_link_get_next(&node)); node++) {
 		om_link_down(link, -ESHUTDOWN);
+		om_link_put(link);
+	}
 	wait_var_event(&om_links_alive, !atomic_read(&om_links_alive));
 	destroy_workqueue(om_link_wq);
 	WARN_ON(!xa_empty(&om_links));

@@ -623,12 +623,17 @@ static int om_nl_get_links_dump(struct sk_buff *skb, struct netlink_callback *cb
  */
 static int om_ping_bulk(u16 node, u64 bytes, u8 *buf)
 {
+	/* The command holds genl's cb_lock: a slow peer must not keep it. */
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(OM_PING_BULK_DEADLINE_MS);
 	size_t chunk;
 	int err;
 
 	while (bytes) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
 		chunk = min_t(u64, bytes, OM_PING_MAX_SIZE);
 		err = om_rpc_send(node, OM_WT_PING, buf, chunk);
 		if (err)

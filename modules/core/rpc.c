@@ -164,7 +164,7 @@ void om_rpc_link_down(struct om_link *link)
 }
 
 static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
-			const void *data, size_t len)
+			const void *data, size_t len, unsigned int send_flags)
 {
 	struct om_wire_hdr hdr = {
 		.magic = OM_WIRE_MAGIC,
@@ -177,7 +177,7 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 
 	if (len > OM_WIRE_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	return om_link_send(link, &hdr, data, 0);
+	return om_link_send(link, &hdr, data, send_flags);
 }
 
 /*
@@ -198,6 +198,7 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 	u32 id;
 	int err;
 
+	might_sleep();
 	call.link = om_link_get(node);
 	if (!call.link)
 		return -ENOTCONN;
@@ -206,7 +207,7 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 			      &om_rpc_next_id, GFP_KERNEL);
 	if (err < 0)
 		goto out_put;
-	err = om_rpc_frame(call.link, type, OM_WF_REQUEST, id, req, len);
+	err = om_rpc_frame(call.link, type, OM_WF_REQUEST, id, req, len, 0);
 	if (!err) {
 		left = wait_for_completion_killable_timeout(&call.done,
 					msecs_to_jiffies(timeout_ms));
@@ -230,26 +231,32 @@ EXPORT_SYMBOL_GPL(om_rpc_call);
 
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 {
-	struct om_link *link = om_link_get(node);
+	struct om_link *link;
 	int err;
 
+	might_sleep();
+	link = om_link_get(node);
 	if (!link)
 		return -ENOTCONN;
-	err = om_rpc_frame(link, type, 0, 0, msg, len);
+	err = om_rpc_frame(link, type, 0, 0, msg, len, 0);
 	om_link_put(link);
 	return err;
 }
 EXPORT_SYMBOL_GPL(om_rpc_send);
 
-/* Sends a one-way message to every peer with a link: how many took it. */
+/*
+ * Queues a one-way message to every peer with a link, waiting for none of
+ * them (a stalled peer delays nobody else): how many took it.
+ */
 int om_rpc_broadcast(u8 type, const void *msg, size_t len)
 {
 	unsigned long node = 0;
 	struct om_link *link;
 	int sent = 0;
 
+	might_sleep();
 	while ((link = om_link_get_next(&node))) {
-		if (!om_rpc_frame(link, type, 0, 0, msg, len))
+		if (!om_rpc_frame(link, type, 0, 0, msg, len, OM_LINK_NOWAIT))
 			sent++;
 		om_link_put(link);
 		node++;
@@ -263,7 +270,7 @@ static void om_rpc_ping(u16 node, const void *data, size_t len,
 {
 	if (!reply || !len)
 		return;
-	reply->data = kvmalloc(len, GFP_KERNEL);
+	reply->data = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);	/* peer-sized */
 	if (!reply->data) {
 		reply->status = -ENOMEM;
 		return;

@@ -17,6 +17,7 @@
 #include <linux/jiffies.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -36,7 +37,7 @@ static struct {
 	struct om_wire_load load;	/* as omd measured it */
 	bool has_load;
 	unsigned long reported;		/* jiffies */
-	pid_t daemon_pid;
+	struct pid *daemon;		/* the reporter's thread group */
 	u32 interval_ms;
 	u32 policy;			/* enum om_policy */
 	u32 speed;			/* set by the administrator; 0: omd's */
@@ -82,7 +83,10 @@ void om_view_report(const struct om_wire_load *load, u32 interval_ms)
 	om_self.load = *load;
 	om_self.has_load = true;
 	om_self.reported = jiffies;
-	om_self.daemon_pid = task_tgid_nr(current);
+	if (om_self.daemon != task_tgid(current)) {
+		put_pid(om_self.daemon);
+		om_self.daemon = get_pid(task_tgid(current));
+	}
 	om_self.interval_ms = interval_ms;
 	mutex_unlock(&om_view_lock);
 	queue_work(om_view_wq, &om_view_send_work);
@@ -101,13 +105,26 @@ void om_view_set_policy(u32 policy, u32 mask, const u32 *speed)
 	queue_work(om_view_wq, &om_view_send_work);
 }
 
+/*
+ * A new peer hears this node's state now, not an interval later; a quiet
+ * node's peers all hear once more that it is quiet.
+ */
+void om_view_link_up(void)
+{
+	mutex_lock(&om_view_lock);
+	om_self.quiet_sent = false;
+	mutex_unlock(&om_view_lock);
+	queue_work(om_view_wq, &om_view_send_work);
+}
+
 void om_view_status(struct om_view_status *out)
 {
 	mutex_lock(&om_view_lock);
 	out->policy = om_self.policy;
 	out->speed = om_self.speed;
 	out->has_daemon = om_self.has_load;
-	out->daemon_pid = om_self.daemon_pid;
+	/* As the asker sees it: 0 from a namespace that cannot see omd. */
+	out->daemon_pid = om_self.daemon ? pid_vnr(om_self.daemon) : 0;
 	out->daemon_age_ms = jiffies_to_msecs(jiffies - om_self.reported);
 	out->interval_ms = om_self.interval_ms;
 	mutex_unlock(&om_view_lock);
@@ -244,4 +261,6 @@ void om_view_uninit(void)
 	xa_for_each(&om_peers, node, peer)
 		kfree(peer);
 	xa_destroy(&om_peers);
+	put_pid(om_self.daemon);
+	om_self.daemon = NULL;
 }

@@ -41,7 +41,8 @@ void om_view_report(const struct om_wire_load *load, u32 interval_ms);
 /* @mask selects the flags of @policy to change; @speed NULL leaves it. */
 void om_view_set_policy(u32 policy, u32 mask, const u32 *speed);
 
-/* For link.c: the link to @node closed, its last frame came at @last_rx. */
+/* For link.c: a link came up; the link to @node closed, its last bytes at @last_rx. */
+void om_view_link_up(void);
 void om_view_link_down(u16 node, ktime_t last_rx);
 /* Forgets what nodes no longer in @map reported. */
 void om_view_prune(const struct om_map *map);

@@ -103,7 +103,8 @@
  *   OM_A_PING_SIZE            u32, payload bytes, 0..OM_PING_MAX_SIZE
  *   OM_A_PING_BULK            u64, optional: bytes sent ahead of the ping
  *                             as one-way discard frames, 0..OM_PING_MAX_BULK
- *                             (the round trip then times the transfer)
+ *                             (the round trip then times the transfer); all
+ *                             within OM_PING_BULK_DEADLINE_MS, or ETIMEDOUT
  *   reply:
  *     OM_A_PING_RTT           u64, ns
  *
@@ -164,7 +165,8 @@
 #define OM_MAP_MAX_ADDRS	8192
 #define OM_NODE_MAX_ADDRS	16
 #define OM_PING_MAX_SIZE	65536
-#define OM_PING_MAX_BULK	(1ULL << 30)
+#define OM_PING_MAX_BULK	(1ULL << 28)
+#define OM_PING_BULK_DEADLINE_MS 30000
 #define OM_LOAD_MAX_CPUS	65536
 #define OM_LOAD_MAX_SPEED	100000000
 #define OM_LOAD_MIN_INTERVAL_MS	100

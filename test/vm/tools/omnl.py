@@ -245,7 +245,7 @@ CASES = {
     "links dump with an attribute": ((OM_CMD_GET_LINKS, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
     "ping too large": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u32(OM_A_PING_SIZE, 65537)), errno.ERANGE, "integer out of range"),
     "ping without a link": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2)), errno.ENOTCONN, "no link to that node"),
-    "bulk ping over 1 GiB": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u64(OM_A_PING_BULK, (1 << 30) + 1)), errno.ERANGE, "integer out of range"),
+    "bulk ping over 256 MiB": ((OM_CMD_PING, u32(OM_A_NODE_ID, 2) + u64(OM_A_PING_BULK, (1 << 28) + 1)), errno.ERANGE, "integer out of range"),
     "load report without load": ((OM_CMD_SET_LOAD, u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "a load report needs OM_A_LOAD and OM_A_LOAD_INTERVAL_MS"),
     "load report without interval": ((OM_CMD_SET_LOAD, load_nest()), errno.EINVAL, "a load report needs OM_A_LOAD and OM_A_LOAD_INTERVAL_MS"),
     "load report missing memory": ((OM_CMD_SET_LOAD, load_nest(skip=("mem_free",)) + u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "OM_A_LOAD needs every OM_LOAD_A_* attribute"),
