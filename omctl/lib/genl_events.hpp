@@ -40,19 +40,27 @@ std::optional<Event> parse_event(nlmsghdr *msg);
 // messages of family FAMILY only, anything else is skipped.
 std::vector<Event> parse_events(std::span<std::uint8_t> bytes, int family);
 
+// Where omd's events come from: poll fd(), then read().
+class EventSource {
+public:
+	virtual ~EventSource() = default;
+	virtual int fd() const noexcept = 0;
+	// Every event waiting, without blocking. Throws KernelError when the
+	// source fails; ENOBUFS means events were lost (the reader was slow).
+	virtual std::vector<Event> read() = 0;
+};
+
 // A subscription to the openmosix family's "events" group, on a socket of
 // its own so that events never interleave with the replies GenlLibnl
-// waits for. Non-blocking: poll fd(), then read(). It ends with the
-// module: after omcore is reloaded, a new one must be made.
-class GenlEvents {
+// waits for. Non-blocking. It ends with the module: after omcore is
+// reloaded, a new one must be made.
+class GenlEvents final : public EventSource {
 public:
 	// Throws KernelError: ENOENT if the family (or its group) is missing.
 	explicit GenlEvents(const std::string &family = OM_GENL_NAME);
 
-	int fd() const noexcept;
-	// Every event waiting, without blocking. Throws KernelError when the
-	// socket fails; ENOBUFS means events were lost (the reader was slow).
-	std::vector<Event> read();
+	int fd() const noexcept override;
+	std::vector<Event> read() override;
 
 private:
 	NlSockPtr sock_;

@@ -22,9 +22,10 @@ enum Slot { kSignal, kListener, kEvents, kDiscovery, kFirstConnection };
 
 } // namespace
 
-Daemon::Daemon(OmdConfig config, ClusterKey key, Resolver &resolver, int signal_fd)
+Daemon::Daemon(OmdConfig config, ClusterKey key, Resolver &resolver, int signal_fd,
+	       KernelConnector connector)
 	: config_(std::move(config)), key_(std::move(key)), resolver_(resolver), signal_fd_(signal_fd),
-	  load_(node_speed(config_.speed))
+	  connector_(std::move(connector)), load_(node_speed(config_.speed))
 {
 }
 
@@ -36,7 +37,7 @@ int Daemon::run()
 		discovery_.emplace(config_, key_);
 	else
 		read_map();
-	adopt(open_session([this] { return discovery_ ? discovered_map() : *last_map_; },
+	adopt(open_session(connector_, [this] { return discovery_ ? discovered_map() : *last_map_; },
 			   config_.node_id));
 	if (discovery_ && session_->self != discovery_->self().id)
 		spdlog::warn("omcore takes this node for node {}, but discovery announces node {}",
@@ -347,7 +348,7 @@ void Daemon::check_kernel()
 void Daemon::reopen_kernel()
 {
 	try {
-		adopt(open_session([this] { return discovery_ ? discovered_map() : read_map(); },
+		adopt(open_session(connector_, [this] { return discovery_ ? discovered_map() : read_map(); },
 				   config_.node_id));
 	} catch (const KernelError &e) {
 		spdlog::debug("omcore is still away: {}", e.what());

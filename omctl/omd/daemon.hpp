@@ -33,7 +33,9 @@ public:
 	static constexpr std::chrono::seconds kKernelCheck{1};
 
 	// SIGNAL_FD reports the signals that stop omd (watch_stop_signals).
-	Daemon(OmdConfig config, ClusterKey key, Resolver &resolver, int signal_fd);
+	// CONNECTOR reaches omcore (tests pass a fake one).
+	Daemon(OmdConfig config, ClusterKey key, Resolver &resolver, int signal_fd,
+	       KernelConnector connector = netlink_connector());
 
 	// Runs until a stop signal: 0 then. Throws what keeps omd from
 	// starting: MapError, MapFileError, KernelError, SelfUnknown,
@@ -77,6 +79,7 @@ private:
 	ClusterKey key_;
 	Resolver &resolver_;
 	int signal_fd_;
+	KernelConnector connector_;
 	std::optional<MapFile> last_map_;	// the last good map file
 	std::optional<DiscoveryAgent> discovery_;	// with --discover: the map's source
 	std::optional<Session> session_;	// nothing while omcore is away

@@ -33,11 +33,18 @@ MapFile load_map(const OmdConfig &config, Resolver &resolver)
 	return {std::move(map), path};
 }
 
-Session open_session(const std::function<MapFile()> &read_map, std::optional<NodeId> node_id)
+KernelConnector netlink_connector()
+{
+	return {[] { return std::make_unique<GenlLibnl>(); },
+		[] { return std::make_unique<GenlEvents>(); }};
+}
+
+Session open_session(const KernelConnector &connector, const std::function<MapFile()> &read_map,
+		     std::optional<NodeId> node_id)
 {
 	Session s;
-	s.kernel = std::make_unique<GenlLibnl>();
-	s.events = std::make_unique<GenlEvents>();
+	s.kernel = connector.kernel();
+	s.events = connector.events();
 	MapFile file = read_map();
 	s.generation = s.kernel->set_map(file.map);
 	s.map = std::make_shared<const Map>(std::move(file.map));

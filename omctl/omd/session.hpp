@@ -42,7 +42,7 @@ MapFile load_map(const OmdConfig &config, Resolver &resolver);
 // installed and this node's id. A new one after omcore was reloaded.
 struct Session {
 	std::unique_ptr<Kernel> kernel;
-	std::unique_ptr<GenlEvents> events;
+	std::unique_ptr<EventSource> events;
 	std::shared_ptr<const Map> map;
 	std::uint64_t generation = 0;	// of the map omd installed
 	NodeId self = 0;
@@ -53,7 +53,18 @@ struct Session {
 // broken map file is not read again and again while omcore is away), sets
 // the configured id and reads this node's id. Throws KernelError,
 // SelfUnknown, or what READ_MAP throws.
-Session open_session(const std::function<MapFile()> &read_map, std::optional<NodeId> node_id);
+// How omd reaches omcore: a client and an event subscription, made anew
+// for every session. Throw KernelError when omcore is not there.
+struct KernelConnector {
+	std::function<std::unique_ptr<Kernel>()> kernel;
+	std::function<std::unique_ptr<EventSource>()> events;
+};
+
+// Over generic netlink (GenlLibnl, GenlEvents): what omd runs with.
+KernelConnector netlink_connector();
+
+Session open_session(const KernelConnector &connector, const std::function<MapFile()> &read_map,
+		     std::optional<NodeId> node_id);
 
 // Whether ERROR says the family is gone (omcore unloaded or reloaded)
 // rather than that the kernel refused one request.

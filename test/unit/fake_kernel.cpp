@@ -89,6 +89,8 @@ void FakeKernel::link_add(NodeId peer, int fd)
 void FakeKernel::set_load(const LoadReport &report, std::chrono::milliseconds interval)
 {
 	const std::string_view action = "reporting the load";
+	if (gone_after_loads && set_load_calls >= *gone_after_loads)
+		throw KernelError(ENOENT, {}, "the generic netlink family 'openmosix' is gone");
 	check_admin(action);
 	const auto range = [&](bool ok, std::string where) {
 		if (!ok)
@@ -105,6 +107,7 @@ void FakeKernel::set_load(const LoadReport &report, std::chrono::milliseconds in
 		throw KernelError::refused(action, EINVAL, "free memory exceeds the total",
 					   fmt::format("mem_free {}", report.mem_free));
 	load = report;
+	++set_load_calls;
 	load_interval = interval;
 	daemon_pid = caller_pid;
 	daemon_age = std::chrono::milliseconds{0};

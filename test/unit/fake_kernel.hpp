@@ -57,8 +57,13 @@ public:
 		bool operator==(const LinkAdd &) const = default;
 	};
 	std::vector<LinkAdd> links_added;
-	// The last load reported and its interval; this node's policy.
+	// The last load reported and its interval, how many reports came;
+	// this node's policy.
 	std::optional<LoadReport> load;
+	int set_load_calls = 0;
+	// Reports refused as by a family that is gone (ENOENT) once this many
+	// came: omcore unloaded under omd.
+	std::optional<int> gone_after_loads;
 	std::chrono::milliseconds load_interval{0};
 	std::optional<std::uint32_t> daemon_pid;
 	std::uint32_t policy = 0;
