@@ -1,12 +1,10 @@
 #include "map_file.hpp"
+#include "file_text.hpp"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <memory>
 
 namespace om {
 
@@ -15,11 +13,6 @@ namespace {
 // Far beyond any real map (OM_MAP_MAX_ADDRS lines of ~40 bytes): a larger
 // file is the wrong file, and reading it whole would be unkind.
 constexpr std::size_t kMaxMapFileSize = 16u << 20;
-
-struct FileCloser {
-	void operator()(std::FILE *f) const noexcept { std::fclose(f); }
-};
-using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 MapFileError read_error(const std::string &path, int error)
 {
@@ -50,21 +43,13 @@ std::string find_map_file(std::span<const std::string> candidates)
 
 std::string read_map_file(const std::string &path)
 {
-	const FilePtr f(std::fopen(path.c_str(), "rb"));
-	if (!f)
-		throw read_error(path, errno);
-	std::string text;
-	char buf[64 * 1024];
-	std::size_t n;
-	while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) {
-		text.append(buf, n);
-		if (text.size() > kMaxMapFileSize)
-			throw MapFileError(fmt::format("map file {} is larger than {} MiB: is it "
-						       "the right file?", path, kMaxMapFileSize >> 20));
-	}
-	if (std::ferror(f.get()))
-		throw read_error(path, errno);
-	return text;
+	FileText file = read_file_text(path, kMaxMapFileSize);
+	if (file.error)
+		throw read_error(path, file.error);
+	if (file.too_large)
+		throw MapFileError(fmt::format("map file {} is larger than {} MiB: is it "
+					       "the right file?", path, kMaxMapFileSize >> 20));
+	return std::move(file.text);
 }
 
 } // namespace om

@@ -4,13 +4,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
 #include <map>
-#include <memory>
 #include <sstream>
 
+#include "file_text.hpp"
 #include "map_file.hpp"
 #include "map_lines.hpp"
 #include "parse_error.hpp"
@@ -411,29 +410,17 @@ OmdConfigResult load_omd_config(std::span<const std::string> args)
 	const bool named = vm.count("config") > 0;
 	const std::string path = named ? vm["config"].as<std::string>() : default_omd_config_path();
 
-	struct FileCloser {
-		void operator()(std::FILE *f) const noexcept { std::fclose(f); }
-	};
-	const std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-	if (!f && !named && errno == ENOENT)
+	const FileText file = read_file_text(path, kMaxConfigFile);
+	if (file.error == ENOENT && !named)
 		return parse_omd_config(args, {}, path);
-	if (!f)
+	if (file.error)
 		return std::vector<ConfigError>{
-			{{}, 0, fmt::format("cannot read {}: {}", path, std::strerror(errno))}};
-	std::string text;
-	char buf[16 * 1024];
-	std::size_t n;
-	while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) {
-		text.append(buf, n);
-		if (text.size() > kMaxConfigFile)
-			return std::vector<ConfigError>{
-				{{}, 0, fmt::format("{} is larger than {} MiB: is it the right file?",
-						    path, kMaxConfigFile >> 20)}};
-	}
-	if (std::ferror(f.get()))
+			{{}, 0, fmt::format("cannot read {}: {}", path, std::strerror(file.error))}};
+	if (file.too_large)
 		return std::vector<ConfigError>{
-			{{}, 0, fmt::format("cannot read {}: {}", path, std::strerror(errno))}};
-	return parse_omd_config(args, text, path);
+			{{}, 0, fmt::format("{} is larger than {} MiB: is it the right file?",
+					    path, kMaxConfigFile >> 20)}};
+	return parse_omd_config(args, file.text, path);
 }
 
 std::string omd_options_help()

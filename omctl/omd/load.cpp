@@ -4,16 +4,15 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
 #include <limits>
-#include <memory>
 #include <spdlog/spdlog.h>
 #include <system_error>
 #include <unistd.h>
 
+#include "file_text.hpp"
 #include "map_lines.hpp"
 #include "uapi/linux/openmosix.h"
 
@@ -73,23 +72,12 @@ std::optional<T> number(std::string_view word)
 
 Parsed<std::string> read_file(const std::string &path)
 {
-	struct Closer {
-		void operator()(std::FILE *f) const noexcept { std::fclose(f); }
-	};
-	const std::unique_ptr<std::FILE, Closer> f(std::fopen(path.c_str(), "rb"));
-	if (!f)
-		return ProcError{fmt::format("cannot read {}: {}", path, std::strerror(errno))};
-	std::string text;
-	char buf[16 * 1024];
-	std::size_t n;
-	while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) {
-		text.append(buf, n);
-		if (text.size() > kMaxFile)
-			return ProcError{fmt::format("{} is larger than {} MiB", path, kMaxFile >> 20)};
-	}
-	if (std::ferror(f.get()))
-		return ProcError{fmt::format("cannot read {}: {}", path, std::strerror(errno))};
-	return text;
+	FileText file = read_file_text(path, kMaxFile);
+	if (file.error)
+		return ProcError{fmt::format("cannot read {}: {}", path, std::strerror(file.error))};
+	if (file.too_large)
+		return ProcError{fmt::format("{} is larger than {} MiB", path, kMaxFile >> 20)};
+	return std::move(file.text);
 }
 
 // PARSE of TEXT, read from PATH; the error names the file.
