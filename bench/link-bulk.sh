@@ -11,20 +11,13 @@ MIB=${OMT_BULK_MIB:-64}
 modprobe omcore
 load_cluster_map
 
-if [ "$NODE" = 1 ]; then
-	nl link-listen 1 >/tmp/listen.out &
-	listener=$!
-	wait_for "grep -q listening /tmp/listen.out" 10
-fi
-barrier listening
+link_to_node1
 if [ "$NODE" = 2 ]; then
-	nl link-connect 1 10.99.0.1
 	iperf3 --server --bind 10.99.0.2 --daemon --logfile /tmp/iperf3.log
 	barrier iperf3-up
 	barrier measured 600
 	exit 0
 fi
-wait "$listener"
 barrier iperf3-up
 
 # MiB/s, the best of three.

@@ -10,18 +10,11 @@ ROUNDS=${OMT_ROUNDS:-200}
 modprobe omcore
 load_cluster_map
 
-if [ "$NODE" = 1 ]; then
-	nl link-listen 1 >/tmp/listen.out &
-	listener=$!
-	wait_for "grep -q listening /tmp/listen.out" 10
-fi
-barrier listening
+link_to_node1
 if [ "$NODE" = 2 ]; then
-	nl link-connect 1 10.99.0.1
 	barrier measured 600
 	exit 0
 fi
-wait "$listener"
 
 # Median of ROUNDS samples in microseconds, after 20 to warm up.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

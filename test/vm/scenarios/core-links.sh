@@ -26,18 +26,7 @@ watched() {
 	down=$(tail -n1 /tmp/watch.out)
 }
 
-# listen N: accept N links in the background, once it listens.
-listen() {
-	nl link-listen "$1" >/tmp/listen.out &
-	listener=$!
-	wait_for "grep -q listening /tmp/listen.out" 10
-}
-
-[ "$NODE" != 1 ] || listen 2
-barrier listening
-[ "$NODE" = 1 ] || nl link-connect 1 10.99.0.1
-[ "$NODE" != 1 ] || wait "$listener" || fail "the listener failed"
-barrier linked
+link_to_node1
 
 log "links and round trips"
 if [ "$NODE" = 1 ]; then peers="2 3"; else peers=1; fi
@@ -57,7 +46,7 @@ fi
 
 log "garbage from node3 costs node3 its link, and only that"
 if [ "$NODE" = 1 ]; then
-	listen 1
+	listen_links 1
 	watch_down 3 20 EPROTO
 fi
 barrier garbage-listening
@@ -74,7 +63,7 @@ fi
 barrier garbage-done
 
 log "node3 unloads omcore with a live link"
-[ "$NODE" != 1 ] || listen 1
+[ "$NODE" != 1 ] || listen_links 1
 barrier relink-listening
 if [ "$NODE" = 3 ]; then
 	nl link-connect 1 10.99.0.1

@@ -25,15 +25,7 @@ expect_eq "this node in the view" '[true, "up", null]' \
 expect_eq "the peer, never seen" '["down", null]' \
 	"$(node_field "$peer" '[n["state"], n.get("last_seen")]')"
 
-if [ "$NODE" = 1 ]; then
-	nl link-listen 1 >/tmp/listen.out &
-	listener=$!
-	wait_for "grep -q listening /tmp/listen.out" 10
-fi
-barrier listening
-[ "$NODE" = 1 ] || nl link-connect 1 10.99.0.1
-[ "$NODE" != 1 ] || wait "$listener" || fail "the listener failed"
-barrier linked
+link_to_node1
 wait_for "[ \"\$(node_field $peer 'n[\"state\"]')\" = '\"up\"' ]" 5
 expect_eq "peers up" 1 "$(json_get "$(nl status)" 'j["peers_up"]')"
 

@@ -72,6 +72,27 @@ expect_map() {
 	json_eq "map show --json after loading ${1%.json}.map" "$want" "$got"
 }
 
+# listen_links N: accept N raw links (omnl.py link-listen, no omd) in the
+# background, once it listens; $listener is its pid.
+listen_links() {
+	nl link-listen "$1" >/tmp/listen.out &
+	listener=$!
+	wait_for "grep -q listening /tmp/listen.out" 10
+}
+
+# link_to_node1: every other node hands omcore a raw link to node 1;
+# returns on every node once all are linked. Once per run (its barriers).
+link_to_node1() {
+	[ "$NODE" != 1 ] || listen_links $((NODES - 1))
+	barrier listening
+	if [ "$NODE" = 1 ]; then
+		wait "$listener" || fail "the listener failed"
+	else
+		nl link-connect 1 10.99.0.1
+	fi
+	barrier linked
+}
+
 # watch_link_down ID: wait, in the background, for the link to node ID to
 # go down; expect_down_within ID SECONDS: then the link-down event must
 # have come at most SECONDS after the last bytes from node ID (what "a
