@@ -487,11 +487,15 @@ static int om_nl_set_self(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* A dump walks the map that was current at its start, however it changes. */
+/*
+ * GET_MAP and GET_NODES walk the map that was current at their start,
+ * however it changes meanwhile.
+ */
 struct om_map_dump {
 	struct om_map *map;
 	u32 next;		/* index of the next node to send */
-	bool header_sent;	/* for an empty map: the one message */
+	u16 self;		/* GET_NODES: this node's id in that map, or 0 */
+	bool header_sent;	/* GET_MAP of an empty map: the one message */
 };
 static_assert(sizeof(struct om_map_dump) <=
 	      sizeof_field(struct netlink_callback, ctx));
@@ -501,13 +505,13 @@ static struct om_map_dump *om_map_dump(struct netlink_callback *cb)
 	return (struct om_map_dump *)cb->ctx;
 }
 
-static int om_nl_get_map_start(struct netlink_callback *cb)
+static int om_nl_map_dump_start(struct netlink_callback *cb)
 {
 	*om_map_dump(cb) = (struct om_map_dump){ .map = om_map_get() };
 	return 0;
 }
 
-static int om_nl_get_map_done(struct netlink_callback *cb)
+static int om_nl_map_dump_done(struct netlink_callback *cb)
 {
 	om_map_put(om_map_dump(cb)->map);
 	return 0;
@@ -810,39 +814,19 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-/* Like the map's dump, of the map current at the start, with this node's id. */
-struct om_nodes_dump {
-	struct om_map *map;
-	u32 next;
-	u16 self;
-};
-static_assert(sizeof(struct om_nodes_dump) <=
-	      sizeof_field(struct netlink_callback, ctx));
-
-static struct om_nodes_dump *om_nodes_dump(struct netlink_callback *cb)
-{
-	return (struct om_nodes_dump *)cb->ctx;
-}
-
 static int om_nl_get_nodes_start(struct netlink_callback *cb)
 {
-	struct om_nodes_dump *dump = om_nodes_dump(cb);
+	struct om_map_dump *dump = om_map_dump(cb);
 	enum om_self_source source;
 
-	*dump = (struct om_nodes_dump){ .map = om_map_get() };
+	om_nl_map_dump_start(cb);
 	dump->self = om_identity(dump->map, &source);
-	return 0;
-}
-
-static int om_nl_get_nodes_done(struct netlink_callback *cb)
-{
-	om_map_put(om_nodes_dump(cb)->map);
 	return 0;
 }
 
 static int om_nl_get_nodes_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct om_nodes_dump *dump = om_nodes_dump(cb);
+	struct om_map_dump *dump = om_map_dump(cb);
 	const struct om_map *map = dump->map;
 	const struct om_node *node;
 	void *hdr;
@@ -879,9 +863,9 @@ static const struct genl_ops om_genl_ops[] = {
 	},
 	{
 		.cmd = OM_CMD_GET_MAP,
-		.start = om_nl_get_map_start,
+		.start = om_nl_map_dump_start,
 		.dumpit = om_nl_get_map_dump,
-		.done = om_nl_get_map_done,
+		.done = om_nl_map_dump_done,
 	},
 	{
 		.cmd = OM_CMD_SET_SELF,
@@ -933,7 +917,7 @@ static const struct genl_ops om_genl_ops[] = {
 		.cmd = OM_CMD_GET_NODES,
 		.start = om_nl_get_nodes_start,
 		.dumpit = om_nl_get_nodes_dump,
-		.done = om_nl_get_nodes_done,
+		.done = om_nl_map_dump_done,
 	},
 };
 
