@@ -27,8 +27,8 @@ file(GLOB_RECURSE _om_kmod_sources CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/modules/*.c ${PROJECT_SOURCE_DIR}/modules/*.h
      ${PROJECT_SOURCE_DIR}/modules/*Kbuild ${PROJECT_SOURCE_DIR}/modules/Makefile
      ${PROJECT_SOURCE_DIR}/include/*.h)
-set(OM_KMOD_NAMES omcore)
-set(OM_KMOD_DIRS core)
+set(OM_KMOD_NAMES omcore omfs)
+set(OM_KMOD_DIRS core fs)
 
 foreach(_kver IN LISTS OM_KERNELS)
   set(_tree ${CMAKE_BINARY_DIR}/kmod/${_kver})
