@@ -54,6 +54,16 @@ static inline void om_generic_fillattr(struct inode *inode, u32 request_mask,
 #endif
 }
 
+/* A new synthetic inode's times: now. */
+static inline void om_inode_init_ts(struct inode *inode)
+{
+#ifdef OM_HAVE_INODE_TIME_ACCESSORS
+	simple_inode_init_ts(inode);
+#else
+	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
+#endif
+}
+
 #ifdef OM_HAVE_COPY_SPLICE_READ
 #define OM_SPLICE_READ		copy_splice_read
 #else

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "identity.h"
 #include "link.h"
 #include "map.h"
 #include "netlink.h"
@@ -23,9 +24,12 @@ static int __init om_core_init(void)
 	err = om_map_init();
 	if (err)
 		return err;
-	err = om_links_init();
+	err = om_identity_init();
 	if (err)
 		goto err_uninit_map;
+	err = om_links_init();
+	if (err)
+		goto err_uninit_identity;
 	err = om_rpc_init();
 	if (err)
 		goto err_uninit_links;
@@ -44,6 +48,8 @@ err_uninit_rpc:
 	om_rpc_uninit();
 err_uninit_links:
 	om_links_uninit();
+err_uninit_identity:
+	om_identity_uninit();
 err_uninit_map:
 	om_map_uninit();
 	return err;
@@ -56,6 +62,7 @@ static void __exit om_core_exit(void)
 	om_links_uninit();
 	om_view_uninit();
 	om_rpc_uninit();
+	om_identity_uninit();
 	om_map_uninit();
 }
 

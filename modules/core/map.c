@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "identity.h"
 #include "map.h"
 
 #include <linux/mm.h>
@@ -10,6 +11,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
+#include <openmosix/omcore.h>
 #include <uapi/linux/openmosix.h>
 
 static struct om_map __rcu *om_map_current;
@@ -164,10 +166,55 @@ void om_map_replace(struct om_map *map,
 					lockdep_is_held(&om_map_lock));
 	map->generation = old->generation + 1;
 	rcu_assign_pointer(om_map_current, map);
+	om_self_invalidate();
 	published(map, arg);
 	mutex_unlock(&om_map_lock);
 	om_map_put(old);
 }
+
+/* The current map, for a reader inside rcu_read_lock(); NULL after unload. */
+const struct om_map *om_map_peek(void)
+{
+	return rcu_dereference(om_map_current);
+}
+
+bool om_node_in_map(u16 id)
+{
+	const struct om_map *map;
+	bool found;
+
+	rcu_read_lock();
+	map = om_map_peek();
+	found = map && om_map_find(map, id);
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(om_node_in_map);
+
+bool om_map_next_node(u32 from, u16 *id)
+{
+	const struct om_map *map;
+	u32 lo = 0, hi;
+	bool found;
+
+	rcu_read_lock();
+	map = om_map_peek();
+	hi = map ? map->nnodes : 0;
+	while (lo < hi) {		/* the first node whose id >= from */
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (map->nodes[mid].id < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	found = map && lo < map->nnodes;
+	if (found)
+		*id = map->nodes[lo].id;
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(om_map_next_node);
 
 int om_map_init(void)
 {

@@ -49,6 +49,7 @@ int om_addr_cmp(const void *a, const void *b);
 const struct om_node *om_map_find(const struct om_map *map, u16 id);
 
 struct om_map *om_map_get(void);
+const struct om_map *om_map_peek(void);
 void om_map_put(struct om_map *map);
 
 static inline const struct om_addr *om_node_addr(const struct om_map *map,

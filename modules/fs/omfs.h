@@ -69,6 +69,8 @@ static inline struct omfs_inode *OMFS_I(const struct inode *inode)
 }
 
 /* super.c */
+int omfs_super_init(void);
+void omfs_super_exit(void);
 struct inode *omfs_new_inode(struct super_block *sb,
 			     enum omfs_inode_kind kind, umode_t mode);
 extern const struct dentry_operations omfs_dentry_ops;
@@ -97,6 +99,8 @@ int omfs_local_revalidate(struct dentry *dentry, unsigned int flags);
 void omfs_local_release(struct dentry *dentry);
 /* ->statfs for a local dentry: the real file system's figures. */
 int omfs_local_statfs(struct dentry *dentry, struct kstatfs *buf);
+/* sb->s_xattr: every name goes to the real file of a local dentry. */
+extern const struct xattr_handler *omfs_local_xattr_handlers[];
 /* ->evict_inode's part for OMFS_I_LOCAL inodes. */
 void omfs_local_evict(struct inode *inode);
 
