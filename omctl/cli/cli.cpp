@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
 	{"isup", "say whether a node is up (exit status 0) or not (1)", cmd_isup},
 	{"set", "change a setting of this node", cmd_set},
 	{"keygen", "write a new cluster key file", cmd_keygen},
+	{"select", "run a command with another node as its /mfs/selected", cmd_select},
 };
 
 const Group kOmctl{

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <optional>
@@ -16,6 +17,22 @@ class logger;
 }
 
 namespace om::cli {
+
+// What 'omctl select' does to its own process; the unit tests replace it.
+struct SelectCalls {
+	// The content of /proc/self/mountinfo; throws if it cannot be read.
+	std::function<std::string()> mountinfo;
+	// Opens the directory MOUNT (throws if it cannot), calls
+	// ioctl(REQUEST, &VALUE) on it and closes it: 0, or the ioctl's errno.
+	std::function<int(const std::string &mount, unsigned long request, std::uint32_t &value)>
+		ioctl;
+	// execvp(3)s ARGS in place of omctl; returns only if that fails, with
+	// its errno.
+	std::function<int(const std::vector<std::string> &args)> exec;
+};
+
+// The real ones.
+SelectCalls system_select_calls();
 
 // Everything a command works with. main() wires the real things; the unit
 // tests wire a fake kernel and string streams.
@@ -35,6 +52,8 @@ struct Context {
 	std::function<std::chrono::system_clock::time_point()> now = [] {
 		return std::chrono::system_clock::now();
 	};
+	// The real ones unless a test sets its own.
+	SelectCalls select = system_select_calls();
 };
 
 // omctl's exit statuses.
@@ -42,6 +61,9 @@ enum ExitStatus : int {
 	kSuccess = 0,
 	kFailure = 1,	// the command ran and failed: kernel refusal, map errors, I/O
 	kUsage = 2,	// the command line makes no sense
+	// 'omctl select ... -- COMMAND' could not run COMMAND; as env(1) says it.
+	kCannotRun = 126,	// it exists but exec failed
+	kNotFound = 127,	// there is no such command
 };
 
 // Runs omctl with ARGS (argv without the program name); returns the exit status.

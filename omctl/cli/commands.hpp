@@ -12,5 +12,6 @@ int cmd_keygen(const Invocation &inv, Context &ctx);
 int cmd_nodes(const Invocation &inv, Context &ctx);
 int cmd_whois(const Invocation &inv, Context &ctx);
 int cmd_isup(const Invocation &inv, Context &ctx);
+int cmd_select(const Invocation &inv, Context &ctx);
 
 } // namespace om::cli

@@ -83,6 +83,11 @@ json nodes_to_json(const ClusterView &view)
 	return {{"nodes", std::move(nodes)}, {"generation", view.generation}};
 }
 
+json selected_to_json(std::optional<NodeId> selected)
+{
+	return {{"selected", value_or_null(selected)}};
+}
+
 bool daemon_silent(const Status &status) noexcept
 {
 	return status.daemon_pid && status.daemon_age > kSilentIntervals * status.load_interval;

@@ -39,6 +39,10 @@ nlohmann::ordered_json status_to_json(const Status &status, std::uint32_t peers)
 // while the node is down or has not reported yet.
 nlohmann::ordered_json nodes_to_json(const ClusterView &view);
 
+//   {"selected": N|null}
+// The node 'omctl select' reads back; null while none is selected.
+nlohmann::ordered_json selected_to_json(std::optional<NodeId> selected);
+
 // omd reports every load_interval; this many intervals without a report
 // and it counts as silent.
 inline constexpr int kSilentIntervals = 3;

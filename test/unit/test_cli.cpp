@@ -20,8 +20,8 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 		std::string err;
 	};
 	const Case cases[] = {
-		{{}, "omctl: missing command, one of: map, status, nodes, whois, isup, set, keygen\n"
-		     "omctl: try 'omctl --help'\n"},
+		{{}, "omctl: missing command, one of: map, status, nodes, whois, isup, set, keygen, "
+		     "select\nomctl: try 'omctl --help'\n"},
 		{{"bogus"}, "omctl: unknown command 'bogus'\nomctl: try 'omctl --help'\n"},
 		{{"--bogus"}, "omctl: unrecognised option '--bogus'\nomctl: try 'omctl --help'\n"},
 		{{"map"}, "omctl: map: missing command, one of: load, show, clear\n"
@@ -78,6 +78,33 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 		{{"set", "speed", "fast"}, "omctl: set speed: 'fast' is no speed: use 1..100000000 "
 					   "(10000 is a Pentium III at 1 GHz) or measured\n"
 					   "omctl: try 'omctl set speed --help'\n"},
+		{{"select", "65536", "--", "sh"}, "omctl: select: '65536' is no node id: use "
+						  "1..65535, or home (also 0 or none) to select "
+						  "none\nomctl: try 'omctl select --help'\n"},
+		{{"select", "-1", "--", "sh"}, "omctl: select: unrecognised option '-1'\n"
+					       "omctl: try 'omctl select --help'\n"},
+		{{"select", "node2", "--", "sh"}, "omctl: select: 'node2' is no node id: use "
+						  "1..65535, or home (also 0 or none) to select "
+						  "none\nomctl: try 'omctl select --help'\n"},
+		{{"select", "00", "--", "sh"}, "omctl: select: '00' is no node id: use 1..65535, "
+					       "or home (also 0 or none) to select none\n"
+					       "omctl: try 'omctl select --help'\n"},
+		{{"select", "", "--", "sh"}, "omctl: select: '' is no node id: use 1..65535, or "
+					     "home (also 0 or none) to select none\n"
+					     "omctl: try 'omctl select --help'\n"},
+		{{"select", "2"}, "omctl: select: missing '-- COMMAND' after ID: omctl select ID -- "
+				  "COMMAND [ARGS...]\nomctl: try 'omctl select --help'\n"},
+		{{"select", "2", "--"}, "omctl: select: missing COMMAND after '--': omctl select ID "
+					"-- COMMAND [ARGS...]\nomctl: try 'omctl select --help'\n"},
+		{{"select", "--", "sh"}, "omctl: select: missing ID before '--': omctl select ID -- "
+					 "COMMAND [ARGS...]\nomctl: try 'omctl select --help'\n"},
+		{{"select", "2", "sh"}, "omctl: select: COMMAND goes after '--': omctl select ID -- "
+					"COMMAND [ARGS...]\nomctl: try 'omctl select --help'\n"},
+		{{"select", "2", "ls", "-l"}, "omctl: select: unrecognised option '-l'\n"
+					      "omctl: try 'omctl select --help'\n"},
+		{{"select", "--json", "2", "--", "sh"}, "omctl: select: --json prints the "
+							"selection: it takes no ID\n"
+							"omctl: try 'omctl select --help'\n"},
 	};
 	for (const Case &c : cases) {
 		CAPTURE(c.args);
@@ -108,6 +135,7 @@ TEST_CASE("cli: every command has --help, which needs no kernel", "[cli]")
 		{{"nodes", "--help"}, "Usage: omctl nodes [--json]\n"},
 		{{"whois", "--help"}, "Usage: omctl whois ID|ADDRESS|HOSTNAME\n"},
 		{{"isup", "--help"}, "Usage: omctl isup ID\n"},
+		{{"select", "--help"}, "Usage: omctl select [ID -- COMMAND [ARGS...]]\n"},
 	};
 	for (const auto &[args, first_line] : cases) {
 		CAPTURE(args);
@@ -117,7 +145,7 @@ TEST_CASE("cli: every command has --help, which needs no kernel", "[cli]")
 	}
 	omctl({"--help"});
 	for (const char *command : {"  map ", "  status ", "  nodes ", "  whois ", "  isup ", "  set ",
-				    "--version", "--verbose"})
+				    "  select ", "--version", "--verbose"})
 		CHECK_THAT(omctl.out.str(), ContainsSubstring(command));
 	CHECK(omctl.kernel_opens == 0);
 }
