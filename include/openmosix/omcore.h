@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What omcore offers the other openMosix-NG modules (kernel only). The
- * peer-link RPC is declared in modules/core/rpc.h; this is the node map
- * and this node's place in it.
+ * What omcore offers the other openMosix-NG modules (kernel only): the
+ * node map and this node's place in it, events, this node's policy, and
+ * RPC over the peer links.
  */
 #ifndef _OPENMOSIX_OMCORE_H
 #define _OPENMOSIX_OMCORE_H
 
 #include <linux/types.h>
+
+struct notifier_block;
 
 /*
  * This node's id, 0 while it is unknown (no map, no local address in it,
@@ -26,5 +28,101 @@ bool om_node_in_map(u16 id);
  * between (a directory listing keeps its place across map changes).
  */
 bool om_map_next_node(u32 from, u16 *id);
+
+/* This node's policy flags (enum om_policy of uapi/linux/openmosix.h). */
+u32 om_policy(void);
+
+/*
+ * Events, delivered in process context through a blocking notifier chain
+ * (handlers may sleep); the chain's @data is a struct om_event_info.
+ *   OM_EV_LINK_DOWN  the link to .node of .epoch closed; requests that came
+ *                    on it can no longer be answered
+ *   OM_EV_POLICY     this node's policy changed from .old_policy to .policy
+ */
+enum om_event {
+	OM_EV_LINK_DOWN,
+	OM_EV_POLICY,
+};
+
+struct om_event_info {
+	u16 node;
+	u64 epoch;
+	u32 policy, old_policy;
+};
+
+int om_register_notifier(struct notifier_block *nb);
+int om_unregister_notifier(struct notifier_block *nb);
+
+/*
+ * RPC. Frame types are registered per module (include/openmosix/wire.h
+ * lists the ranges). A call waits for the answer with its id or for its
+ * timeout, killably; a one-way message waits for nothing.
+ */
+
+/* What a request handler answers: @status (0 or -errno) and @len bytes. */
+struct om_rpc_reply {
+	int status;
+	void *data;			/* kvmalloc'ed by the handler, or NULL */
+	size_t len;
+};
+
+/*
+ * A handler that answers at once, in the receiving link's worker: it must
+ * not block. @reply is NULL for a one-way message; a request handler that
+ * returns without filling @reply answers with status 0 and no payload.
+ */
+typedef void (*om_rpc_handler_t)(u16 node, const void *data, size_t len,
+				 struct om_rpc_reply *reply);
+
+int om_rpc_register(u8 type, om_rpc_handler_t handler);
+void om_rpc_unregister(u8 type);
+
+/*
+ * A handler that may keep the request, payload and all, to answer it later
+ * from a context that can block. It runs in the receiving link's worker,
+ * in arrival order, and must not block. It returns OM_RPC_DEFERRED when it
+ * kept @req (and will om_rpc_reply() or om_rpc_req_free() it), or 0/-errno,
+ * which omcore then answers with no payload before freeing @req.
+ */
+struct om_rpc_req;
+typedef int (*om_rpc_req_handler_t)(struct om_rpc_req *req);
+#define OM_RPC_DEFERRED	1
+
+int om_rpc_register_req(u8 type, om_rpc_req_handler_t handler);
+u16 om_rpc_req_node(const struct om_rpc_req *req);
+/* Which link to that node it came on: see OM_EV_LINK_DOWN. */
+u64 om_rpc_req_epoch(const struct om_rpc_req *req);
+const void *om_rpc_req_data(const struct om_rpc_req *req, size_t *len);
+bool om_rpc_req_oneway(const struct om_rpc_req *req);
+/* Answers (unless one-way) and frees @req; may sleep. */
+void om_rpc_reply(struct om_rpc_req *req, int status, const void *data,
+		  size_t len);
+void om_rpc_req_free(struct om_rpc_req *req);
+
+/*
+ * Returns the peer's status, or omcore's own error: -ENOTCONN (no link),
+ * -ECONNRESET (the link failed), -ETIMEDOUT, -EMSGSIZE (an answer longer
+ * than *@resp_len), -EINTR (killed). -EPROTONOSUPPORT from the peer means
+ * it has no handler for @type.
+ */
+int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
+		void *resp, size_t *resp_len, unsigned int timeout_ms);
+
+/* The peer's answer as om_rpc_call_resp() hands it over. */
+struct om_rpc_resp {
+	int status;			/* the peer's: 0 or -errno */
+	void *data;			/* kvmalloc'ed, the caller's to kvfree() */
+	size_t len;
+};
+
+/*
+ * 0 when an answer came (in @resp), or omcore's own error as above; the
+ * peer's status is never mixed with it.
+ */
+int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
+		     size_t max_len, struct om_rpc_resp *resp,
+		     unsigned int timeout_ms);
+int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
+int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 
 #endif /* _OPENMOSIX_OMCORE_H */

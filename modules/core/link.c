@@ -17,6 +17,7 @@
  * answers pile up past OM_LINK_TX_HARD loses its link; one that is gone
  * is caught by the heartbeat or by TCP_USER_TIMEOUT.
  */
+#include "events.h"
 #include "link.h"
 #include "identity.h"
 #include "map.h"
@@ -48,6 +49,7 @@ struct om_link {
 	struct rcu_head rcu;
 	u16 node;
 	unsigned long flags;
+	u64 epoch;			/* which link to @node this is: grows */
 	struct socket *sock;
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
@@ -69,7 +71,7 @@ struct om_link {
 	u8 hdr_buf[OM_WIRE_HDR_LEN];
 	u32 hdr_got;
 	struct om_wire_hdr hdr;
-	u8 *payload;
+	void *payload;
 	u32 payload_got;
 
 	unsigned long last_rx;		/* jiffies: when bytes last came in */
@@ -89,6 +91,7 @@ static DEFINE_XARRAY(om_links);		/* node id -> link; holds a reference */
 static DEFINE_MUTEX(om_links_lock);	/* serialises changes of om_links */
 static struct workqueue_struct *om_link_wq;
 static atomic_t om_links_alive = ATOMIC_INIT(0);	/* not yet released */
+static atomic64_t om_link_epochs = ATOMIC64_INIT(0);
 
 static void om_link_free(struct kref *ref)
 {
@@ -101,6 +104,17 @@ static void om_link_free(struct kref *ref)
 void om_link_put(struct om_link *link)
 {
 	kref_put(&link->ref, om_link_free);
+}
+
+/* Another reference to a link the caller holds one of. */
+void om_link_hold(struct om_link *link)
+{
+	kref_get(&link->ref);
+}
+
+u64 om_link_epoch(const struct om_link *link)
+{
+	return link->epoch;
 }
 
 struct om_link *om_link_get(u16 node)
@@ -230,6 +244,7 @@ static void om_link_release(struct work_struct *work)
 	kvfree(link->payload);
 	link->payload = NULL;
 	om_rpc_link_down(link);
+	om_notify_link_down(link->node, link->epoch);
 	if (!om_link_alive(link->node, &last_rx))	/* else a new link took over */
 		om_view_link_down(link->node,
 				  om_link_wall_clock(READ_ONCE(link->last_rx)));
@@ -546,7 +561,7 @@ static void om_link_rx(struct work_struct *work)
 			return;		/* data_ready queues us again */
 		atomic64_inc(&link->rx_frames);
 		if (link->hdr.type != OM_WT_HEARTBEAT)
-			om_rpc_receive(link, &link->hdr, link->payload);
+			om_rpc_receive(link, &link->hdr, &link->payload);
 		kvfree(link->payload);
 		link->payload = NULL;
 		link->hdr_got = link->payload_got = 0;
@@ -712,6 +727,7 @@ static struct om_link *om_link_alloc(u16 node, struct socket *sock)
 		return NULL;
 	kref_init(&link->ref);
 	link->node = node;
+	link->epoch = atomic64_inc_return(&om_link_epochs);
 	link->sock = sock;
 	mutex_init(&link->tx_mutex);
 	spin_lock_init(&link->tx_lock);

@@ -30,7 +30,9 @@ struct om_link *om_link_get_next(unsigned long *index);
 bool om_link_alive(u16 node, ktime_t *last_rx);
 unsigned int om_links_up(void);
 void om_link_put(struct om_link *link);
+void om_link_hold(struct om_link *link);
 u16 om_link_node(const struct om_link *link);
+u64 om_link_epoch(const struct om_link *link);
 /* om_link_send() flags */
 #define OM_LINK_NOWAIT	0x1	/* queue even when full: the workers' frames */
 

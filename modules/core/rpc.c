@@ -2,6 +2,8 @@
 #include "rpc.h"
 #include "link.h"
 
+#include <openmosix/omcore.h>
+
 #include <linux/completion.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -12,6 +14,7 @@
 /* Handlers may sleep, so they are looked up under SRCU rather than RCU. */
 DEFINE_STATIC_SRCU(om_rpc_srcu);
 static om_rpc_handler_t __rcu om_rpc_handlers[OM_WT_MAX + 1];
+static om_rpc_req_handler_t __rcu om_rpc_req_handlers[OM_WT_MAX + 1];
 static DEFINE_MUTEX(om_rpc_handlers_lock);
 
 /*
@@ -25,32 +28,63 @@ static u32 om_rpc_next_id;
 struct om_rpc_call {
 	struct om_link *link;
 	u8 type;
+	bool take;			/* the caller takes the payload itself */
 	struct completion done;
-	int status;
-	void *resp;
+	int err;			/* ours: the link failed, the answer was too big */
+	int status;			/* the peer's */
+	void *resp;			/* take: the payload; else the caller's buffer */
 	size_t resp_cap;
 	size_t resp_len;
 };
 
-int om_rpc_register(u8 type, om_rpc_handler_t handler)
+/* A request kept beyond its handler (om_rpc_register_req()). */
+struct om_rpc_req {
+	struct om_link *link;		/* referenced: the answer goes back on it */
+	u64 id;
+	u8 type;
+	bool oneway;
+	void *data;			/* the payload, taken from the link */
+	size_t len;
+};
+
+static int om_rpc_register_any(u8 type, om_rpc_handler_t handler,
+			       om_rpc_req_handler_t req_handler)
 {
 	int err = 0;
 
 	mutex_lock(&om_rpc_handlers_lock);
-	if (rcu_access_pointer(om_rpc_handlers[type]))
+	if (rcu_access_pointer(om_rpc_handlers[type]) ||
+	    rcu_access_pointer(om_rpc_req_handlers[type]))
 		err = -EBUSY;
-	else
+	else if (handler)
 		rcu_assign_pointer(om_rpc_handlers[type], handler);
+	else
+		rcu_assign_pointer(om_rpc_req_handlers[type], req_handler);
 	mutex_unlock(&om_rpc_handlers_lock);
 	return err;
 }
+
+int om_rpc_register(u8 type, om_rpc_handler_t handler)
+{
+	return om_rpc_register_any(type, handler, NULL);
+}
 EXPORT_SYMBOL_GPL(om_rpc_register);
 
-/* Returns once no handler of @type runs any more. */
+int om_rpc_register_req(u8 type, om_rpc_req_handler_t handler)
+{
+	return om_rpc_register_any(type, NULL, handler);
+}
+EXPORT_SYMBOL_GPL(om_rpc_register_req);
+
+/*
+ * Returns once no handler of @type runs any more. Requests a handler kept
+ * are its owner's to answer or free before it goes.
+ */
 void om_rpc_unregister(u8 type)
 {
 	mutex_lock(&om_rpc_handlers_lock);
 	RCU_INIT_POINTER(om_rpc_handlers[type], NULL);
+	RCU_INIT_POINTER(om_rpc_req_handlers[type], NULL);
 	mutex_unlock(&om_rpc_handlers_lock);
 	synchronize_srcu(&om_rpc_srcu);
 }
@@ -65,20 +99,26 @@ static int om_rpc_peer_status(int status)
 	return status < -511 ? -EREMOTEIO : status;
 }
 
-static void om_rpc_finish(struct om_rpc_call *call, int status,
-			  const void *data, size_t len)
+/* @payload is the receive buffer; a call that takes it leaves NULL there. */
+static void om_rpc_finish(struct om_rpc_call *call, int err, int status,
+			  void **payload, size_t len)
 {
-	if (!status && len > call->resp_cap)
-		status = -EMSGSIZE;
-	if (!status && len)
-		memcpy(call->resp, data, len);
+	if (!err && !status && len > call->resp_cap)
+		err = -EMSGSIZE;
+	if (err || status)
+		len = 0;
+	if (len && call->take)
+		swap(call->resp, *payload);
+	else if (len)
+		memcpy(call->resp, *payload, len);
+	call->err = err;
 	call->status = status;
-	call->resp_len = status ? 0 : len;
+	call->resp_len = len;
 	complete(&call->done);
 }
 
 static void om_rpc_complete(struct om_link *link, const struct om_wire_hdr *hdr,
-			    const void *payload)
+			    void **payload)
 {
 	struct om_rpc_call *call;
 
@@ -92,45 +132,147 @@ static void om_rpc_complete(struct om_link *link, const struct om_wire_hdr *hdr,
 		call = NULL;	/* late, or a peer answering what it was not asked */
 	xa_unlock(&om_rpc_calls);
 	if (call)
-		om_rpc_finish(call, om_rpc_peer_status(hdr->status), payload,
-			      hdr->length);
+		om_rpc_finish(call, 0, om_rpc_peer_status(hdr->status),
+			      payload, hdr->length);
 }
 
-static void om_rpc_answer(struct om_link *link, const struct om_wire_hdr *req,
-			  om_rpc_handler_t handler, const void *payload)
+/*
+ * Sends the answer to request @id of @type. An answer that breaks the
+ * rules (an error with a payload, a payload too big) is a bug of its
+ * handler; the peer gets -EPROTO instead.
+ */
+static void om_rpc_respond(struct om_link *link, u8 type, u64 id, int status,
+			   const void *data, size_t len, unsigned int send_flags)
 {
-	struct om_rpc_reply reply = { .status = -EOPNOTSUPP };
 	struct om_wire_hdr hdr = {
 		.magic = OM_WIRE_MAGIC,
 		.version = OM_WIRE_VERSION,
-		.type = req->type,
+		.type = type,
 		.flags = OM_WF_RESPONSE,
-		.id = req->id,
+		.id = id,
 	};
+
+	if (len > OM_WIRE_MAX_PAYLOAD || (status && len) || (len && !data) ||
+	    status < -MAX_ERRNO || status > 0) {
+		WARN_ONCE(1, "omcore: RPC handler for type %u answered wrongly\n",
+			  type);
+		status = -EPROTO;
+		len = 0;
+	}
+	hdr.status = status;
+	hdr.length = len;
+	om_link_send(link, &hdr, data, send_flags);
+}
+
+/*
+ * -EPROTONOSUPPORT when no module handles @type here: a caller can tell
+ * "that node does not run what I asked for" from the operation's own
+ * -EOPNOTSUPP.
+ */
+static void om_rpc_answer(struct om_link *link, const struct om_wire_hdr *req,
+			  om_rpc_handler_t handler, const void *payload)
+{
+	struct om_rpc_reply reply = { .status = -EPROTONOSUPPORT };
 
 	if (handler) {
 		reply.status = 0;
 		handler(om_link_node(link), payload, req->length, &reply);
 	}
-	if (reply.len > OM_WIRE_MAX_PAYLOAD || (reply.status && reply.len) ||
-	    (reply.len && !reply.data) ||
-	    reply.status < -MAX_ERRNO || reply.status > 0) {
-		WARN_ONCE(1, "omcore: RPC handler for type %u answered wrongly\n",
-			  req->type);
-		reply.status = -EPROTO;
-		reply.len = 0;
-	}
-	hdr.status = reply.status;
-	hdr.length = reply.len;
 	/* The receive worker's own frame: it must not wait for the peer. */
-	om_link_send(link, &hdr, reply.data, OM_LINK_NOWAIT);
+	om_rpc_respond(link, req->type, req->id, reply.status, reply.data,
+		       reply.len, OM_LINK_NOWAIT);
 	kvfree(reply.data);
 }
 
-/* Called by the link's receive worker for every frame but heartbeats. */
-void om_rpc_receive(struct om_link *link, const struct om_wire_hdr *hdr,
-		    const void *payload)
+/* Hands the request, payload and all, to a handler that may keep it. */
+static void om_rpc_dispatch(struct om_link *link, const struct om_wire_hdr *hdr,
+			    om_rpc_req_handler_t handler, void **payload)
 {
+	struct om_rpc_req *req;
+	int ret;
+
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	if (!req) {
+		if (hdr->flags & OM_WF_REQUEST)
+			om_rpc_respond(link, hdr->type, hdr->id, -ENOMEM, NULL,
+				       0, OM_LINK_NOWAIT);
+		return;
+	}
+	om_link_hold(link);
+	req->link = link;
+	req->id = hdr->id;
+	req->type = hdr->type;
+	req->oneway = !(hdr->flags & OM_WF_REQUEST);
+	req->data = *payload;
+	req->len = hdr->length;
+	*payload = NULL;
+	ret = handler(req);
+	if (ret == OM_RPC_DEFERRED)
+		return;
+	if (!req->oneway)
+		om_rpc_respond(link, req->type, req->id, ret, NULL, 0,
+			       OM_LINK_NOWAIT);
+	om_rpc_req_free(req);
+}
+
+u16 om_rpc_req_node(const struct om_rpc_req *req)
+{
+	return om_link_node(req->link);
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_node);
+
+u64 om_rpc_req_epoch(const struct om_rpc_req *req)
+{
+	return om_link_epoch(req->link);
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_epoch);
+
+const void *om_rpc_req_data(const struct om_rpc_req *req, size_t *len)
+{
+	*len = req->len;
+	return req->data;
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_data);
+
+bool om_rpc_req_oneway(const struct om_rpc_req *req)
+{
+	return req->oneway;
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_oneway);
+
+void om_rpc_req_free(struct om_rpc_req *req)
+{
+	kvfree(req->data);
+	om_link_put(req->link);
+	kfree(req);
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_free);
+
+/*
+ * Answers a kept request and frees it. It may wait for room on the link
+ * (the caller is not a link worker); an answer to a link that went down
+ * meanwhile is dropped: the caller on the other side has already failed.
+ */
+void om_rpc_reply(struct om_rpc_req *req, int status, const void *data,
+		  size_t len)
+{
+	might_sleep();
+	if (!req->oneway)
+		om_rpc_respond(req->link, req->type, req->id, status, data,
+			       len, 0);
+	om_rpc_req_free(req);
+}
+EXPORT_SYMBOL_GPL(om_rpc_reply);
+
+/*
+ * Called by the link's receive worker for every frame but heartbeats.
+ * *@payload is the frame's kvmalloc'ed payload; whoever keeps it (a kept
+ * request, a call that takes its answer) leaves NULL there.
+ */
+void om_rpc_receive(struct om_link *link, const struct om_wire_hdr *hdr,
+		    void **payload)
+{
+	om_rpc_req_handler_t req_handler;
 	om_rpc_handler_t handler;
 	int idx;
 
@@ -139,11 +281,15 @@ void om_rpc_receive(struct om_link *link, const struct om_wire_hdr *hdr,
 		return;
 	}
 	idx = srcu_read_lock(&om_rpc_srcu);
+	req_handler = srcu_dereference(om_rpc_req_handlers[hdr->type],
+				       &om_rpc_srcu);
 	handler = srcu_dereference(om_rpc_handlers[hdr->type], &om_rpc_srcu);
-	if (hdr->flags & OM_WF_REQUEST)
-		om_rpc_answer(link, hdr, handler, payload);
+	if (req_handler)
+		om_rpc_dispatch(link, hdr, req_handler, payload);
+	else if (hdr->flags & OM_WF_REQUEST)
+		om_rpc_answer(link, hdr, handler, *payload);
 	else if (handler)
-		handler(om_link_node(link), payload, hdr->length, NULL);
+		handler(om_link_node(link), *payload, hdr->length, NULL);
 	srcu_read_unlock(&om_rpc_srcu, idx);
 }
 
@@ -158,7 +304,7 @@ void om_rpc_link_down(struct om_link *link)
 		if (call->link != link)
 			continue;
 		__xa_erase(&om_rpc_calls, id);
-		om_rpc_finish(call, -ECONNRESET, NULL, 0);
+		om_rpc_finish(call, -ECONNRESET, 0, NULL, 0);
 	}
 	xa_unlock(&om_rpc_calls);
 }
@@ -181,6 +327,49 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 }
 
 /*
+ * Sends request @req to @node and waits up to @timeout_ms for the answer.
+ * Returns 0 when the answer came (its status is in call->status), or
+ * -ENOTCONN without a link, -ETIMEDOUT, -ECONNRESET when the link fails,
+ * -EMSGSIZE when the answer is bigger than asked for, -EINTR when killed.
+ */
+static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
+			  size_t len, unsigned int timeout_ms)
+{
+	long left;
+	u32 id;
+	int err;
+
+	might_sleep();
+	call->link = om_link_get(node);
+	if (!call->link)
+		return -ENOTCONN;
+	init_completion(&call->done);
+	err = xa_alloc_cyclic(&om_rpc_calls, &id, call, xa_limit_32b,
+			      &om_rpc_next_id, GFP_KERNEL);
+	if (err < 0)
+		goto out_put;
+	err = om_rpc_frame(call->link, call->type, OM_WF_REQUEST, id, req, len,
+			   0);
+	if (!err) {
+		left = wait_for_completion_killable_timeout(&call->done,
+					msecs_to_jiffies(timeout_ms));
+		if (left > 0) {
+			err = call->err;
+			goto out_put;
+		}
+		err = left ? -EINTR : -ETIMEDOUT;
+	}
+	/* Still listed: nobody answered, the outcome is ours. */
+	if (xa_cmpxchg(&om_rpc_calls, id, call, NULL, 0) != call) {
+		wait_for_completion(&call->done);	/* it is being finished */
+		err = call->err;
+	}
+out_put:
+	om_link_put(call->link);
+	return err;
+}
+
+/*
  * Sends request @req to @node and waits up to @timeout_ms for the answer,
  * which goes to @resp (room for *@resp_len bytes; *@resp_len becomes what
  * came). Returns the peer's status, or -ENOTCONN without a link,
@@ -194,40 +383,39 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 		.resp = resp,
 		.resp_cap = *resp_len,
 	};
-	long left;
-	u32 id;
 	int err;
 
-	might_sleep();
-	call.link = om_link_get(node);
-	if (!call.link)
-		return -ENOTCONN;
-	init_completion(&call.done);
-	err = xa_alloc_cyclic(&om_rpc_calls, &id, &call, xa_limit_32b,
-			      &om_rpc_next_id, GFP_KERNEL);
-	if (err < 0)
-		goto out_put;
-	err = om_rpc_frame(call.link, type, OM_WF_REQUEST, id, req, len, 0);
-	if (!err) {
-		left = wait_for_completion_killable_timeout(&call.done,
-					msecs_to_jiffies(timeout_ms));
-		if (left > 0) {
-			err = call.status;
-			goto out_put;
-		}
-		err = left ? -EINTR : -ETIMEDOUT;
-	}
-	/* Still listed: nobody answered, the outcome is ours. */
-	if (xa_cmpxchg(&om_rpc_calls, id, &call, NULL, 0) != &call) {
-		wait_for_completion(&call.done);	/* it is being finished */
-		err = call.status;
-	}
-out_put:
+	err = om_rpc_do_call(&call, node, req, len, timeout_ms);
 	*resp_len = call.resp_len;
-	om_link_put(call.link);
-	return err;
+	return err ?: call.status;
 }
 EXPORT_SYMBOL_GPL(om_rpc_call);
+
+/*
+ * Like om_rpc_call(), but keeps the transport's outcome apart from the
+ * peer's: 0 means an answer came, with the peer's status in resp->status
+ * and its payload (up to @max_len bytes, kvmalloc'ed, the caller's to
+ * kvfree()) in resp->data. Nothing is copied: the buffer the payload was
+ * received into is handed over.
+ */
+int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
+		     size_t max_len, struct om_rpc_resp *resp,
+		     unsigned int timeout_ms)
+{
+	struct om_rpc_call call = {
+		.type = type,
+		.take = true,
+		.resp_cap = max_len,
+	};
+	int err;
+
+	err = om_rpc_do_call(&call, node, req, len, timeout_ms);
+	resp->status = err ? 0 : call.status;
+	resp->data = call.resp;
+	resp->len = call.resp_len;
+	return err;
+}
+EXPORT_SYMBOL_GPL(om_rpc_call_resp);
 
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 {

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "events.h"
 #include "view.h"
 #include "link.h"
 #include "map.h"
@@ -21,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <openmosix/omcore.h>
 #include <uapi/linux/openmosix.h>
 
 struct om_peer_view {
@@ -94,16 +96,28 @@ void om_view_report(const struct om_wire_load *load, u32 interval_ms)
 
 void om_view_set_policy(u32 policy, u32 mask, const u32 *speed)
 {
+	u32 old;
+
 	mutex_lock(&om_view_lock);
-	om_self.policy = (om_self.policy & ~mask) | (policy & mask);
+	old = om_self.policy;
+	WRITE_ONCE(om_self.policy, (old & ~mask) | (policy & mask));
 	if (!(om_self.policy & OM_POLICY_QUIET))
 		om_self.quiet_sent = false;
 	if (speed)
 		om_self.speed = *speed;
+	/* Under the lock, so that the changes are told in their order. */
+	if (om_self.policy != old)
+		om_notify_policy(om_self.policy, old);
 	mutex_unlock(&om_view_lock);
 	/* The peers learn the change now rather than at the next report. */
 	queue_work(om_view_wq, &om_view_send_work);
 }
+
+u32 om_policy(void)
+{
+	return READ_ONCE(om_self.policy);
+}
+EXPORT_SYMBOL_GPL(om_policy);
 
 /*
  * A new peer hears this node's state now, not an interval later; a quiet
