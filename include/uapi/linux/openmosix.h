@@ -281,7 +281,10 @@ enum om_node_state {
 
 enum om_policy {
 	OM_POLICY_QUIET = 1 << 0,	/* send no load information */
-	__OM_POLICY_ALL = OM_POLICY_QUIET,
+	OM_POLICY_NOMFS = 1 << 1,	/* serve no files to /mfs of other nodes */
+	OM_POLICY_NOROOTSQUASH = 1 << 2, /* serve root as root, not as nobody */
+	__OM_POLICY_ALL = OM_POLICY_QUIET | OM_POLICY_NOMFS |
+			  OM_POLICY_NOROOTSQUASH,
 };
 
 enum om_addr_attr {

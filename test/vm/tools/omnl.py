@@ -258,7 +258,7 @@ CASES = {
     "load is not a nest": ((OM_CMD_SET_LOAD, u32(OM_A_LOAD, 1) + u32(OM_A_LOAD_INTERVAL_MS, 1000)), errno.EINVAL, "NLA_F_NESTED is missing"),
     "empty policy change": ((OM_CMD_SET_POLICY, b""), errno.EINVAL, "nothing to change: give OM_A_POLICY and OM_A_POLICY_MASK, or OM_A_SPEED"),
     "policy without mask": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 1)), errno.EINVAL, "OM_A_POLICY and OM_A_POLICY_MASK go together"),
-    "unknown policy flag": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 2) + u32(OM_A_POLICY_MASK, 3)), errno.EINVAL, "reserved bit set"),
+    "unknown policy flag": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 8) + u32(OM_A_POLICY_MASK, 15)), errno.EINVAL, "reserved bit set"),
     "policy flag outside the mask": ((OM_CMD_SET_POLICY, u32(OM_A_POLICY, 1) + u32(OM_A_POLICY_MASK, 0)), errno.EINVAL, "OM_A_POLICY sets a flag that OM_A_POLICY_MASK leaves out"),
     "speed too high": ((OM_CMD_SET_POLICY, u32(OM_A_SPEED, 100000001)), errno.ERANGE, "integer out of range"),
     "nodes dump with an attribute": ((OM_CMD_GET_NODES, u32(OM_A_NODE_ID, 1)), errno.EINVAL, "Unknown attribute type"),
