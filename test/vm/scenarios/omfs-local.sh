@@ -354,6 +354,10 @@ for holder_via in (False, True):
     os.close(fd2)
 PY
 flock -n /tmp/lk true || fail "a lock is left on /tmp/lk"
+lk=$(printf '%02x:%02x:%s' "$(stat -c %Hd /tmp/lk)" "$(stat -c %Ld /tmp/lk)" "$(stat -c %i /tmp/lk)")
+if grep -F " $lk " /proc/locks; then
+	fail "locks on /tmp/lk ($lk) outlived their processes"
+fi
 
 log "mmap: one page cache; exec of a binary and of scripts"
 mkdir /tmp/d
