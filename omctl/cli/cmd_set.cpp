@@ -9,8 +9,6 @@ namespace om::cli {
 
 namespace {
 
-constexpr auto kQuiet = static_cast<std::uint32_t>(Policy::Quiet);
-
 // ID as typed: 1..65535, or "auto" (nothing) to derive it from the map.
 std::optional<NodeId> parse_node_id(const std::string &text, const std::string &command)
 {
@@ -41,30 +39,71 @@ int set_node_id(const Invocation &inv, Context &ctx)
 	return kSuccess;
 }
 
-int set_quiet(const Invocation &inv, Context &ctx)
+// A command that turns one flag of this node's policy on or off and leaves
+// the others as they are: OM_A_POLICY_MASK names that flag alone.
+struct FlagSetting {
+	const char *usage;
+	const char *description;
+	Policy flag;
+	bool on;
+	const char *done;	// what this node does now
+};
+
+template <const FlagSetting &S> int set_flag(const Invocation &inv, Context &ctx)
 {
-	Leaf leaf{"omctl set quiet",
-		  "Stop sending this node's load information to the other nodes (openMosix's\n"
-		  "'mosctl quiet'). The peers get a last report flagged quiet, then nothing\n"
-		  "until 'omctl set noquiet'. The links stay up."};
+	Leaf leaf{S.usage, S.description};
 	if (!parse_leaf(inv, leaf, ctx))
 		return kSuccess;
-	ctx.kernel().set_policy({.set = kQuiet, .mask = kQuiet, .speed = std::nullopt});
-	ctx.out << "this node is quiet: it sends no load information until 'omctl set noquiet'\n";
+	const auto bit = static_cast<std::uint32_t>(S.flag);
+	ctx.kernel().set_policy({.set = S.on ? bit : 0, .mask = bit, .speed = std::nullopt});
+	ctx.out << S.done << '\n';
 	return kSuccess;
 }
 
-int set_noquiet(const Invocation &inv, Context &ctx)
-{
-	Leaf leaf{"omctl set noquiet",
-		  "Send this node's load information to the other nodes again, every interval\n"
-		  "of omd (openMosix's 'mosctl noquiet'). This is the default."};
-	if (!parse_leaf(inv, leaf, ctx))
-		return kSuccess;
-	ctx.kernel().set_policy({.set = 0, .mask = kQuiet, .speed = std::nullopt});
-	ctx.out << "this node sends its load information to the other nodes\n";
-	return kSuccess;
-}
+constexpr FlagSetting kQuiet{
+	"omctl set quiet",
+	"Stop sending this node's load information to the other nodes (openMosix's\n"
+	"'mosctl quiet'). The peers get a last report flagged quiet, then nothing\n"
+	"until 'omctl set noquiet'. The links stay up.",
+	Policy::Quiet, true,
+	"this node is quiet: it sends no load information until 'omctl set noquiet'"};
+
+constexpr FlagSetting kNoQuiet{
+	"omctl set noquiet",
+	"Send this node's load information to the other nodes again, every interval\n"
+	"of omd (openMosix's 'mosctl noquiet'). This is the default.",
+	Policy::Quiet, false, "this node sends its load information to the other nodes"};
+
+constexpr FlagSetting kNoMfs{
+	"omctl set nomfs",
+	"Stop serving this node's files to /mfs of the other nodes (openMosix's\n"
+	"'mosctl nomfs'). Every session another node has with this one ends: its\n"
+	"open files of this node fail, and all it asks for gets 'Connection\n"
+	"refused' until 'omctl set mfs'. Processes of this node still reach its\n"
+	"files through /mfs.",
+	Policy::NoMfs, true, "this node serves no files to the other nodes until 'omctl set mfs'"};
+
+constexpr FlagSetting kMfs{
+	"omctl set mfs",
+	"Serve this node's files to /mfs of the other nodes again (openMosix's\n"
+	"'mosctl mfs'). This is the default.",
+	Policy::NoMfs, false, "this node serves its files to the other nodes"};
+
+constexpr FlagSetting kNoRootSquash{
+	"omctl set norootsquash",
+	"Serve the other nodes' root as root, with the file system capabilities it\n"
+	"has there, instead of as nobody (NFS's no_root_squash): for nodes that\n"
+	"trust each other's root. It applies to identities registered afterwards;\n"
+	"this node drops the registrations it holds, so the others register again.",
+	Policy::NoRootSquash, true,
+	"this node serves the other nodes' root as root until 'omctl set rootsquash'"};
+
+constexpr FlagSetting kRootSquash{
+	"omctl set rootsquash",
+	"Serve the other nodes' root as nobody again, without capabilities (NFS's\n"
+	"root_squash); as with 'omctl set norootsquash', the other nodes register\n"
+	"their identities again. This is the default.",
+	Policy::NoRootSquash, false, "this node serves the other nodes' root as nobody"};
 
 int set_speed(const Invocation &inv, Context &ctx)
 {
@@ -93,8 +132,12 @@ int set_speed(const Invocation &inv, Context &ctx)
 
 constexpr Command kSetCommands[] = {
 	{"node-id", "set this node's id, or let the kernel derive it", set_node_id},
-	{"quiet", "stop sending this node's load to the other nodes", set_quiet},
-	{"noquiet", "send this node's load to the other nodes again", set_noquiet},
+	{"quiet", "stop sending this node's load to the other nodes", set_flag<kQuiet>},
+	{"noquiet", "send this node's load to the other nodes again", set_flag<kNoQuiet>},
+	{"nomfs", "stop serving this node's files to the other nodes", set_flag<kNoMfs>},
+	{"mfs", "serve this node's files to the other nodes again", set_flag<kMfs>},
+	{"norootsquash", "serve the other nodes' root as root", set_flag<kNoRootSquash>},
+	{"rootsquash", "serve the other nodes' root as nobody again", set_flag<kRootSquash>},
 	{"speed", "report a speed of this node's own, or the measured one", set_speed},
 };
 

@@ -26,15 +26,17 @@ int cmd_status(const Invocation &inv, Context &ctx)
 		  "Show this node's id and how it was found, the omcore module's version,\n"
 		  "the size and generation of the map, the kernel's limits, how many links\n"
 		  "to the other nodes of the map are up, whether omd reports the load (it is\n"
-		  "silent after 3 intervals without a report), and this node's policy and\n"
-		  "speed."};
+		  "silent after 3 intervals without a report), this node's policy and\n"
+		  "speed, and whether it serves its files to /mfs of the other nodes and\n"
+		  "squashes their root."};
 	leaf.options.add_options()(
 		"json", "print {\"node_id\": N|null, \"self_source\": \"address\"|\"explicit\"|"
 			"\"none\"|\"ambiguous\", \"version\": \"...\", \"map_generation\": N, "
 			"\"map_nodes\": N, \"map_addresses\": N, \"limits\": {\"nodes\": N, "
 			"\"addresses\": N}, \"peers\": N, \"peers_up\": N, \"daemon\": "
 			"{\"pid\": N, \"age_ms\": N, \"interval_ms\": N, \"silent\": BOOL}|null, "
-			"\"quiet\": BOOL, \"speed\": N|null}");
+			"\"quiet\": BOOL, \"speed\": N|null, \"mfs_served\": BOOL, "
+			"\"root_squash\": BOOL}");
 	const auto vm = parse_leaf(inv, leaf, ctx);
 	if (!vm)
 		return kSuccess;

@@ -18,11 +18,6 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many)
 	return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-bool quiet(std::uint32_t flags)
-{
-	return flags & static_cast<std::uint32_t>(Policy::Quiet);
-}
-
 struct Column {
 	std::string_view title;
 	bool right = false;	// numbers line up on their last digit
@@ -82,7 +77,7 @@ std::vector<std::string> node_row(const NodeInfo &node, std::chrono::system_cloc
 	} else {
 		row.insert(row.end(), 6, "-");
 	}
-	row.push_back(quiet(node.flags) ? "quiet" : "-");
+	row.push_back(has_flag(node.flags, Policy::Quiet) ? "quiet" : "-");
 	row.push_back(last_seen(node, now));
 	return row;
 }
@@ -146,12 +141,20 @@ void print_status(std::ostream &out, const Status &status, std::uint32_t peers)
 	    << fmt::format("peers:           {} of {} up\n", status.peers_up, peers)
 	    << fmt::format("daemon:          {}\n", describe_daemon(status))
 	    << fmt::format("policy:          {}\n",
-			   quiet(status.policy) ? "quiet (sends no load information; 'omctl set "
-						  "noquiet' resumes)"
-						: "normal (sends its load to the peers)")
+			   has_flag(status.policy, Policy::Quiet)
+				   ? "quiet (sends no load information; 'omctl set noquiet' resumes)"
+				   : "normal (sends its load to the peers)")
 	    << fmt::format("speed:           {}\n",
 			   status.speed ? fmt::format("{} (set with 'omctl set speed')", *status.speed)
-					: std::string("measured by omd"));
+					: std::string("measured by omd"))
+	    << fmt::format("files:           {}\n",
+			   has_flag(status.policy, Policy::NoMfs)
+				   ? "not served (nomfs; 'omctl set mfs' resumes)"
+				   : "served (to /mfs of the other nodes)")
+	    << fmt::format("root:            {}\n",
+			   has_flag(status.policy, Policy::NoRootSquash)
+				   ? "served as root (norootsquash; 'omctl set rootsquash' squashes it)"
+				   : "squashed (the other nodes' root is nobody here)");
 }
 
 void print_nodes(std::ostream &out, const ClusterView &view,

@@ -21,7 +21,15 @@ std::string_view to_string(SelfSource source) noexcept;
 // This node's policy flags (enum om_policy).
 enum class Policy : std::uint32_t {
 	Quiet = 1u << 0,	// sends no load information
+	NoMfs = 1u << 1,	// serves no files to /mfs of the other nodes
+	NoRootSquash = 1u << 2,	// serves the other nodes' root as root
 };
+
+// Whether FLAGS (enum om_policy) has FLAG.
+constexpr bool has_flag(std::uint32_t flags, Policy flag) noexcept
+{
+	return (flags & static_cast<std::uint32_t>(flag)) != 0;
+}
 
 // A node's load as omd measures it and the peers exchange it (OM_A_LOAD,
 // struct om_wire_load).

@@ -15,6 +15,10 @@
 
 namespace om {
 
+static_assert(static_cast<std::uint32_t>(Policy::Quiet) == OM_POLICY_QUIET &&
+	      static_cast<std::uint32_t>(Policy::NoMfs) == OM_POLICY_NOMFS &&
+	      static_cast<std::uint32_t>(Policy::NoRootSquash) == OM_POLICY_NOROOTSQUASH);
+
 namespace {
 
 [[noreturn]] void protocol_error(const std::string &what)

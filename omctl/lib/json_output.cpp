@@ -38,7 +38,7 @@ json node_to_json(const NodeInfo &node)
 		{"mem_total", load([](const LoadReport &r) { return r.mem_total; })},
 		{"mem_free", load([](const LoadReport &r) { return r.mem_free; })},
 		{"util", load([](const LoadReport &r) { return r.util / 1000.0; })},
-		{"quiet", (node.flags & static_cast<std::uint32_t>(Policy::Quiet)) != 0},
+		{"quiet", has_flag(node.flags, Policy::Quiet)},
 		{"last_seen", node.last_seen ? json(iso8601_utc(*node.last_seen)) : json(nullptr)},
 		{"load_age_ms", l ? json(node.load_age.count()) : json(nullptr)}};
 }
@@ -71,8 +71,10 @@ json status_to_json(const Status &status, std::uint32_t peers)
 		{"peers", peers},
 		{"peers_up", status.peers_up},
 		{"daemon", daemon_to_json(status)},
-		{"quiet", (status.policy & static_cast<std::uint32_t>(Policy::Quiet)) != 0},
-		{"speed", value_or_null(status.speed)}};
+		{"quiet", has_flag(status.policy, Policy::Quiet)},
+		{"speed", value_or_null(status.speed)},
+		{"mfs_served", !has_flag(status.policy, Policy::NoMfs)},
+		{"root_squash", !has_flag(status.policy, Policy::NoRootSquash)}};
 }
 
 json nodes_to_json(const ClusterView &view)

@@ -21,11 +21,12 @@ nlohmann::ordered_json map_to_json(const MapSnapshot &snapshot, std::optional<No
 //    "limits": {"nodes": N, "addresses": N},
 //    "peers": N, "peers_up": N,
 //    "daemon": {"pid": N, "age_ms": N, "interval_ms": N, "silent": BOOL}|null,
-//    "quiet": BOOL, "speed": N|null}
+//    "quiet": BOOL, "speed": N|null, "mfs_served": BOOL, "root_squash": BOOL}
 // PEERS is how many other nodes the map has, "peers_up" to how many of
 // them a link is up; "daemon" is null if nothing
 // reported the load since omcore was loaded, "speed" null while omd's
-// measurement is used.
+// measurement is used; "mfs_served" is false after 'omctl set nomfs',
+// "root_squash" false after 'omctl set norootsquash'.
 nlohmann::ordered_json status_to_json(const Status &status, std::uint32_t peers);
 
 //   {"nodes": [{"id": N, "address": "..."|null, "state": "up"|"down",

@@ -66,6 +66,9 @@ TEST_CASE("cli: usage errors exit 2 with a hint to --help", "[cli]")
 		{{"set", "quiet", "yes"}, "omctl: set quiet: too many positional options have been "
 					  "specified on the command line\n"
 					  "omctl: try 'omctl set quiet --help'\n"},
+		{{"set", "nomfs", "now"}, "omctl: set nomfs: too many positional options have been "
+					  "specified on the command line\n"
+					  "omctl: try 'omctl set nomfs --help'\n"},
 		{{"set", "speed"}, "omctl: set speed: missing N: use 1..100000000 (10000 is a "
 				   "Pentium III at 1 GHz) or measured\n"
 				   "omctl: try 'omctl set speed --help'\n"},
@@ -131,6 +134,10 @@ TEST_CASE("cli: every command has --help, which needs no kernel", "[cli]")
 		{{"set", "node-id", "--help"}, "Usage: omctl set node-id ID|auto\n"},
 		{{"set", "quiet", "--help"}, "Usage: omctl set quiet\n"},
 		{{"set", "noquiet", "--help"}, "Usage: omctl set noquiet\n"},
+		{{"set", "nomfs", "--help"}, "Usage: omctl set nomfs\n"},
+		{{"set", "mfs", "--help"}, "Usage: omctl set mfs\n"},
+		{{"set", "norootsquash", "--help"}, "Usage: omctl set norootsquash\n"},
+		{{"set", "rootsquash", "--help"}, "Usage: omctl set rootsquash\n"},
 		{{"set", "speed", "--help"}, "Usage: omctl set speed N|measured\n"},
 		{{"nodes", "--help"}, "Usage: omctl nodes [--json]\n"},
 		{{"whois", "--help"}, "Usage: omctl whois ID|ADDRESS|HOSTNAME\n"},
@@ -244,7 +251,8 @@ TEST_CASE("cli: without the module every kernel command fails the same way", "[c
 	const std::vector<std::string> commands[] = {
 		{"status"}, {"map", "show"}, {"map", "clear"}, {"map", "load", path},
 		{"set", "node-id", "auto"}, {"nodes"}, {"whois", "1"}, {"whois", "node1"},
-		{"isup", "1"}, {"set", "quiet"}, {"set", "speed", "measured"}};
+		{"isup", "1"}, {"set", "quiet"}, {"set", "nomfs"}, {"set", "norootsquash"},
+		{"set", "speed", "measured"}};
 	for (const auto &args : commands) {
 		CAPTURE(args);
 		CHECK(omctl(args) == cli::kFailure);
@@ -313,12 +321,15 @@ TEST_CASE("cli: status", "[cli][status]")
 				 "peers:           0 of 3 up\n"
 				 "daemon:          not running (no load report since omcore loaded)\n"
 				 "policy:          normal (sends its load to the peers)\n"
-				 "speed:           measured by omd\n");
+				 "speed:           measured by omd\n"
+				 "files:           served (to /mfs of the other nodes)\n"
+				 "root:            squashed (the other nodes' root is nobody here)\n");
 	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
 	CHECK(omctl.out.str() ==
 	      R"({"node_id":3,"self_source":"address","version":"0.1.0","map_generation":1,)"
 	      R"("map_nodes":4,"map_addresses":5,"limits":{"nodes":4096,"addresses":8192},)"
-	      R"("peers":3,"peers_up":0,"daemon":null,"quiet":false,"speed":null})"
+	      R"("peers":3,"peers_up":0,"daemon":null,"quiet":false,"speed":null,)"
+	      R"("mfs_served":true,"root_squash":true})"
 	      "\n");
 }
 

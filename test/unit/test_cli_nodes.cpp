@@ -1,6 +1,6 @@
 // The cluster view from the command line: 'omctl nodes', 'whois', 'isup',
-// the status of peers and daemon, and 'set quiet|noquiet|speed', against
-// FakeKernel.
+// the status of peers and daemon, and 'set quiet|noquiet|speed', 'set
+// nomfs|mfs' and 'set rootsquash|norootsquash', against FakeKernel.
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <nlohmann/json.hpp>
@@ -116,7 +116,7 @@ TEST_CASE("cli nodes: the speed set by hand replaces the measured one", "[cli][n
 	CHECK(nlohmann::json::parse(omctl.out.str())["nodes"][0]["speed"] == 10000);
 }
 
-TEST_CASE("cli status: peers, daemon, policy and speed", "[cli][status]")
+TEST_CASE("cli status: peers, daemon, policy, speed, files and root", "[cli][status]")
 {
 	Cluster omctl;
 	CHECK(omctl({"status"}) == cli::kSuccess);
@@ -127,25 +127,42 @@ TEST_CASE("cli status: peers, daemon, policy and speed", "[cli][status]")
 				 "peers:           1 of 3 up\n"
 				 "daemon:          omd pid 4242, last report 0.4 s ago, interval 1 s\n"
 				 "policy:          normal (sends its load to the peers)\n"
-				 "speed:           measured by omd\n");
+				 "speed:           measured by omd\n"
+				 "files:           served (to /mfs of the other nodes)\n"
+				 "root:            squashed (the other nodes' root is nobody here)\n");
 	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
 	CHECK_THAT(omctl.out.str(),
 		   ContainsSubstring(R"("peers":3,"peers_up":1,"daemon":{"pid":4242,"age_ms":400,)"
-				     R"("interval_ms":1000,"silent":false},"quiet":false,"speed":null})"));
+				     R"("interval_ms":1000,"silent":false},"quiet":false,"speed":null,)"
+				     R"("mfs_served":true,"root_squash":true})"));
 
 	omctl.kernel.daemon_age = 12s;
 	omctl({"set", "quiet"});
 	omctl({"set", "speed", "15000"});
+	omctl({"set", "nomfs"});
 	CHECK(omctl({"status"}) == cli::kSuccess);
 	CHECK_THAT(omctl.out.str(),
 		   ContainsSubstring("daemon:          silent for 12 s (pid 4242)\n"
 				     "policy:          quiet (sends no load information; 'omctl set "
 				     "noquiet' resumes)\n"
-				     "speed:           15000 (set with 'omctl set speed')\n"));
+				     "speed:           15000 (set with 'omctl set speed')\n"
+				     "files:           not served (nomfs; 'omctl set mfs' resumes)\n"
+				     "root:            squashed (the other nodes' root is nobody here)\n"));
 	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
 	CHECK_THAT(omctl.out.str(),
 		   ContainsSubstring(R"("daemon":{"pid":4242,"age_ms":12000,"interval_ms":1000,)"
-				     R"("silent":true},"quiet":true,"speed":15000})"));
+				     R"("silent":true},"quiet":true,"speed":15000,"mfs_served":false,)"
+				     R"("root_squash":true})"));
+
+	omctl({"set", "mfs"});
+	omctl({"set", "norootsquash"});
+	CHECK(omctl({"status"}) == cli::kSuccess);
+	CHECK_THAT(omctl.out.str(),
+		   Catch::Matchers::EndsWith("files:           served (to /mfs of the other nodes)\n"
+					     "root:            served as root (norootsquash; 'omctl "
+					     "set rootsquash' squashes it)\n"));
+	CHECK(omctl({"status", "--json"}) == cli::kSuccess);
+	CHECK_THAT(omctl.out.str(), ContainsSubstring(R"("mfs_served":true,"root_squash":false})"));
 }
 
 TEST_CASE("cli status: peers are the other nodes of the map", "[cli][status]")
@@ -230,6 +247,37 @@ TEST_CASE("cli set quiet|noquiet: the policy's quiet flag", "[cli][set]")
 	CHECK(omctl.kernel.policy == 0);
 }
 
+// Each of them changes its own flag alone: from none set and from all set,
+// OM_A_POLICY_MASK names that flag only, and the others stay as they were.
+TEST_CASE("cli set nomfs|mfs, norootsquash|rootsquash: omfs's policy flags", "[cli][set]")
+{
+	const struct {
+		const char *command;
+		std::uint32_t flag;
+		bool on;
+		const char *said;
+	} cases[] = {
+		{"nomfs", OM_POLICY_NOMFS, true,
+		 "this node serves no files to the other nodes until 'omctl set mfs'\n"},
+		{"mfs", OM_POLICY_NOMFS, false, "this node serves its files to the other nodes\n"},
+		{"norootsquash", OM_POLICY_NOROOTSQUASH, true,
+		 "this node serves the other nodes' root as root until 'omctl set rootsquash'\n"},
+		{"rootsquash", OM_POLICY_NOROOTSQUASH, false,
+		 "this node serves the other nodes' root as nobody\n"},
+	};
+	for (const auto &c : cases) {
+		for (const std::uint32_t before : {0u, std::uint32_t{__OM_POLICY_ALL}}) {
+			CAPTURE(c.command, before);
+			Cluster omctl;
+			omctl.kernel.policy = before;
+			CHECK(omctl({"set", c.command}) == cli::kSuccess);
+			CHECK(omctl.out.str() == c.said);
+			CHECK(omctl.err.str().empty());
+			CHECK(omctl.kernel.policy == (c.on ? before | c.flag : before & ~c.flag));
+		}
+	}
+}
+
 TEST_CASE("cli set speed: a number, or back to the measured one", "[cli][set]")
 {
 	Omctl omctl;
@@ -241,12 +289,16 @@ TEST_CASE("cli set speed: a number, or back to the measured one", "[cli][set]")
 	CHECK_FALSE(omctl.kernel.speed);
 }
 
-TEST_CASE("cli: quiet and speed need CAP_NET_ADMIN; reading does not", "[cli][set]")
+TEST_CASE("cli: the policy and speed need CAP_NET_ADMIN; reading does not", "[cli][set]")
 {
 	Cluster omctl;
 	omctl.kernel.admin = false;
 	for (const auto &args : {std::vector<std::string>{"set", "quiet"},
 				 std::vector<std::string>{"set", "noquiet"},
+				 std::vector<std::string>{"set", "nomfs"},
+				 std::vector<std::string>{"set", "mfs"},
+				 std::vector<std::string>{"set", "norootsquash"},
+				 std::vector<std::string>{"set", "rootsquash"},
 				 std::vector<std::string>{"set", "speed", "20000"}}) {
 		CAPTURE(args);
 		CHECK(omctl(args) == cli::kFailure);

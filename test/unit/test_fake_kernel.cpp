@@ -2,6 +2,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_exception.hpp>
 #include <cerrno>
+#include <fmt/format.h>
 
 #include "fake_kernel.hpp"
 #include "test_util.hpp"
@@ -138,10 +139,14 @@ TEST_CASE("fake: policy changes follow omcore's rules", "[fake]")
 	FakeKernel kernel;
 	const std::string failed = "changing this node's policy failed: ";
 	const auto change = [&](PolicyChange c) { return refusal([&] { kernel.set_policy(c); }); };
-	CHECK(change({.set = 2, .mask = 2, .speed = std::nullopt}) ==
-	      failed + "reserved bit set (at policy 0x2)");
-	CHECK(change({.set = 0, .mask = 3, .speed = std::nullopt}) ==
-	      failed + "reserved bit set (at policy mask 0x3)");
+	// The first bit past __OM_POLICY_ALL, whose flags are contiguous.
+	constexpr std::uint32_t all = __OM_POLICY_ALL;
+	constexpr std::uint32_t reserved = all + 1;
+	static_assert((all & reserved) == 0 && (reserved & (reserved - 1)) == 0);
+	CHECK(change({.set = reserved, .mask = reserved, .speed = std::nullopt}) ==
+	      failed + fmt::format("reserved bit set (at policy {:#x})", reserved));
+	CHECK(change({.set = 0, .mask = all | reserved, .speed = std::nullopt}) ==
+	      failed + fmt::format("reserved bit set (at policy mask {:#x})", all | reserved));
 	CHECK(change({.set = 1, .mask = 0, .speed = std::nullopt}) ==
 	      failed + "OM_A_POLICY sets a flag that OM_A_POLICY_MASK leaves out (at policy 0x1)");
 	CHECK(change({.set = 0, .mask = 0, .speed = OM_LOAD_MAX_SPEED + 1}) ==
@@ -156,6 +161,13 @@ TEST_CASE("fake: policy changes follow omcore's rules", "[fake]")
 	CHECK(change({.set = 0, .mask = 0, .speed = 0}).empty());
 	CHECK(kernel.status().policy == OM_POLICY_QUIET);
 	CHECK_FALSE(kernel.status().speed);
+	// omfs's flags: each changes alone, as its mask says.
+	CHECK(change({.set = OM_POLICY_NOMFS | OM_POLICY_NOROOTSQUASH,
+		      .mask = OM_POLICY_NOMFS | OM_POLICY_NOROOTSQUASH, .speed = std::nullopt})
+		      .empty());
+	CHECK(kernel.status().policy == all);
+	CHECK(change({.set = 0, .mask = OM_POLICY_NOMFS, .speed = std::nullopt}).empty());
+	CHECK(kernel.status().policy == (OM_POLICY_QUIET | OM_POLICY_NOROOTSQUASH));
 }
 
 TEST_CASE("fake: the view has every node of the map, this one from its own reports", "[fake]")

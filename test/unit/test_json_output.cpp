@@ -40,7 +40,7 @@ TEST_CASE("status JSON", "[json]")
 	      R"({"node_id":3,"self_source":"address","version":"0.1.0",)"
 	      R"("map_generation":18446744073709551615,"map_nodes":4,"map_addresses":5,)"
 	      R"("limits":{"nodes":4096,"addresses":8192},"peers":3,"peers_up":0,)"
-	      R"("daemon":null,"quiet":false,"speed":null})");
+	      R"("daemon":null,"quiet":false,"speed":null,"mfs_served":true,"root_squash":true})");
 	s.node_id.reset();
 	for (const auto &[source, name] : {std::pair{SelfSource::None, "none"},
 					   {SelfSource::Explicit, "explicit"},
@@ -67,6 +67,22 @@ TEST_CASE("status JSON: peers, the daemon, policy and speed", "[json]")
 	CHECK(json["daemon"].dump() == R"({"pid":123,"age_ms":400,"interval_ms":1000,"silent":false})");
 	CHECK(json["quiet"] == true);
 	CHECK(json["speed"] == 20000);
+	// Each flag shows as its own boolean, the omfs ones as what they allow.
+	const struct {
+		std::uint32_t policy;
+		bool quiet, mfs_served, root_squash;
+	} flags[] = {{OM_POLICY_QUIET, true, true, true},
+		     {OM_POLICY_NOMFS, false, false, true},
+		     {OM_POLICY_NOROOTSQUASH, false, true, false},
+		     {__OM_POLICY_ALL, true, false, false}};
+	for (const auto &f : flags) {
+		CAPTURE(f.policy);
+		s.policy = f.policy;
+		const auto policy = status_to_json(s, 3);
+		CHECK(policy["quiet"] == f.quiet);
+		CHECK(policy["mfs_served"] == f.mfs_served);
+		CHECK(policy["root_squash"] == f.root_squash);
+	}
 	// Three intervals without a report are still in time; more are not.
 	s.daemon_age = std::chrono::seconds(3);
 	CHECK_FALSE(daemon_silent(s));
