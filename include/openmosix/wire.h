@@ -51,7 +51,14 @@
 #define OM_WIRE_MAX_PAYLOAD	(1u << 20)
 #define OM_WIRE_HDR_LEN		24
 
-/* Frame types. 1..31 belong to omcore and the handshake, the rest to the RPC users. */
+/*
+ * Frame types. 1..31 belong to omcore and the handshake, the rest to the
+ * RPC users, a range per module:
+ *    32..63   omfs    (include/openmosix/omfs_wire.h)
+ *    64..127  ommig
+ *   128..159  omdfsa
+ *   160..255  free
+ */
 enum om_wire_type {
 	OM_WT_HELLO = 1,
 	OM_WT_AUTH = 2,
