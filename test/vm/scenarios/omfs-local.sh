@@ -128,6 +128,11 @@ rmdir "$M/tmp/d2/sub" "$M/tmp/d2"
 test ! -e /tmp/d2 || fail "rmdir through $M left /tmp/d2"
 mv "$M/tmp/d3" "$M/tmp/d1/d3"
 expect_same /tmp/d1/d3/x
+# Renamed without /mfs while /mfs knows the old name.
+expect_same /tmp/d1/d3
+mv /tmp/d1/d3 /tmp/d1/d4
+expect_fail 1 "No such file or directory" stat "$M/tmp/d1/d3/x"
+expect_same /tmp/d1/d4/x
 ln -s g "$M/tmp/d1/s"
 expect_eq "readlink of a symlink made through $M" g "$(readlink /tmp/d1/s)"
 expect_eq "readlink through $M" g "$(readlink "$M/tmp/d1/s")"
