@@ -12,9 +12,11 @@
 #define _OM_COMPAT_VFS_H
 
 #include <linux/fs.h>
+#include <linux/iversion.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/posix_acl.h>
 #include <linux/splice.h>
 #include <linux/stat.h>
 #ifdef OM_HAVE_FILE_LOCK_CORE
@@ -64,6 +66,22 @@ static inline void om_inode_init_ts(struct inode *inode)
 #endif
 }
 
+/* An inode's times as another node reported them. */
+static inline void om_inode_set_times(struct inode *inode,
+				      struct timespec64 atime,
+				      struct timespec64 mtime,
+				      struct timespec64 ctime)
+{
+#ifdef OM_HAVE_INODE_TIME_ACCESSORS
+	inode_set_atime_to_ts(inode, atime);
+	inode_set_mtime_to_ts(inode, mtime);
+#else
+	inode->i_atime = atime;
+	inode->i_mtime = mtime;
+#endif
+	inode_set_ctime_to_ts(inode, ctime);
+}
+
 #ifdef OM_HAVE_COPY_SPLICE_READ
 #define OM_SPLICE_READ		copy_splice_read
 #else
@@ -111,5 +129,115 @@ static inline void om_vm_flags_clear(struct vm_area_struct *vma,
 #define om_fl_pid(fl)		((fl)->fl_pid)
 #define om_fl_file(fl)		((fl)->fl_file)
 #endif
+
+/*
+ * ->getattr of a stacked inode, asked of the real path. From 6.7
+ * vfs_getattr_nosec() passes AT_GETATTR_NOSEC down to ->getattr, and
+ * vfs_getattr() refuses it with a warning.
+ */
+static inline int om_getattr_real(const struct path *path, struct kstat *stat,
+				  u32 request_mask, unsigned int flags)
+{
+#ifdef OM_HAVE_GETATTR_NOSEC
+	if (flags & AT_GETATTR_NOSEC)
+		return vfs_getattr_nosec(path, stat, request_mask, flags);
+#endif
+	return vfs_getattr(path, stat, request_mask, flags);
+}
+
+/* vfs_iocb_iter_write() with freeze protection, as om_iter_write(). */
+static inline ssize_t om_iocb_iter_write(struct file *file, struct kiocb *iocb,
+					 struct iov_iter *iter)
+{
+	ssize_t ret;
+
+#ifdef OM_HAVE_ITER_WRITE_FREEZE
+	ret = vfs_iocb_iter_write(file, iocb, iter);
+#else
+	file_start_write(file);
+	ret = vfs_iocb_iter_write(file, iocb, iter);
+	file_end_write(file);
+#endif
+	return ret;
+}
+
+/*
+ * POSIX ACLs. From 6.2 the VFS hands the ACL xattrs to ->get_acl and
+ * ->set_acl instead of the superblock's xattr handlers; a stacked file
+ * system forwards them with vfs_get_acl() and friends. Before, the
+ * handlers see them like any other name, and these inode operations are
+ * left out.
+ */
+#ifdef OM_HAVE_VFS_GET_ACL
+#define OM_IOP_ACL_OPS(get, set, get_inode) \
+	.get_acl = (get), .set_acl = (set), .get_inode_acl = (get_inode),
+#define om_vfs_get_acl		vfs_get_acl
+#define om_vfs_set_acl		vfs_set_acl
+#define om_vfs_remove_acl	vfs_remove_acl
+#define om_get_inode_acl	get_inode_acl
+
+/* @inode's ACLs are asked of its ->get_acl every time, never cached. */
+static inline void om_inode_acl_uncached(struct inode *inode)
+{
+#ifdef CONFIG_FS_POSIX_ACL
+	inode->i_acl = ACL_DONT_CACHE;
+	inode->i_default_acl = ACL_DONT_CACHE;
+#endif
+}
+#else
+#define OM_IOP_ACL_OPS(get, set, get_inode)
+
+static inline void om_inode_acl_uncached(struct inode *inode)
+{
+}
+
+static inline struct posix_acl *om_get_inode_acl(struct inode *inode, int type)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline struct posix_acl *om_vfs_get_acl(struct om_idmap *idmap,
+					       struct dentry *dentry,
+					       const char *name)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline int om_vfs_set_acl(struct om_idmap *idmap, struct dentry *dentry,
+				 const char *name, struct posix_acl *acl)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int om_vfs_remove_acl(struct om_idmap *idmap,
+				    struct dentry *dentry, const char *name)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/*
+ * What a getattr for a change cookie asks for, and the cookie: one that
+ * changes whenever the file's data or metadata does (docs/design/omfs.md
+ * §7.5). The file system's own when it reports one (6.3's kstat
+ * change_cookie), else the inode's i_version, else ctime mixed with size.
+ */
+#ifdef OM_HAVE_KSTAT_CHANGE_COOKIE
+#define OM_STATX_CHANGE_COOKIE	STATX_CHANGE_COOKIE
+#else
+#define OM_STATX_CHANGE_COOKIE	0
+#endif
+
+static inline u64 om_change_cookie(const struct kstat *st, struct inode *inode)
+{
+#ifdef OM_HAVE_KSTAT_CHANGE_COOKIE
+	if (st->result_mask & STATX_CHANGE_COOKIE)
+		return st->change_cookie;
+#endif
+	if (IS_I_VERSION(inode))
+		return inode_query_iversion(inode);
+	return ((u64)st->ctime.tv_sec * NSEC_PER_SEC + st->ctime.tv_nsec) ^
+	       rol64(st->size, 32);
+}
 
 #endif /* _OM_COMPAT_VFS_H */

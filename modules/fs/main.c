@@ -7,6 +7,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "omfs.h"
+#include "remote.h"
+#include "srv.h"
 
 #include <linux/module.h>
 
@@ -17,20 +19,34 @@ static int __init omfs_init(void)
 	err = omfs_task_init();
 	if (err)
 		return err;
+	err = omfs_remote_init();
+	if (err)
+		goto err_task;
+	err = omfs_srv_init();
+	if (err)
+		goto err_remote;
 	/* Last: nothing can mount a half-made module. */
 	err = omfs_super_init();
-	if (err) {
-		omfs_task_exit();
-		return err;
-	}
+	if (err)
+		goto err_srv;
 	pr_info("openMosix-NG file system " OM_VERSION "\n");
 	return 0;
+
+err_srv:
+	omfs_srv_exit();
+err_remote:
+	omfs_remote_exit();
+err_task:
+	omfs_task_exit();
+	return err;
 }
 
 /* No superblock exists: each holds the module (file_system_type.owner). */
 static void __exit omfs_exit(void)
 {
 	omfs_super_exit();
+	omfs_srv_exit();
+	omfs_remote_exit();
 	omfs_task_exit();
 }
 

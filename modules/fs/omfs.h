@@ -7,6 +7,8 @@
  *             the per-process links here, home, magic, lastexec, selected
  *   task.c    per-process state (`selected`), inherited across fork
  *   local.c   /mfs/<this node>/: stacked over this node's own file system
+ *   remote.c  /mfs/<other node>/: the client of that node's server
+ *   srv.c     the server of this node's files to the other nodes
  *
  * Every dentry below a node directory belongs to the backend of that node.
  * Dentries of the local backend carry their real path in d_fsdata; the
@@ -40,8 +42,20 @@ static inline struct omfs_sb_info *OMFS_SB(const struct super_block *sb)
 enum omfs_inode_kind {
 	OMFS_I_ROOT,		/* /mfs */
 	OMFS_I_LINK,		/* /mfs/here, ...: omfs_inode.link */
-	OMFS_I_NODE,		/* /mfs/<id> of another node: .node */
+	OMFS_I_NODE,		/* /mfs/<id> of a node not reached: .down */
 	OMFS_I_LOCAL,		/* stacked over .real */
+	OMFS_I_REMOTE,		/* an object on another node: .remote */
+};
+
+struct omfs_session;
+
+struct omfs_remote_inode {
+	struct omfs_session *s;
+	u64 gen;		/* the session generation .fid belongs to */
+	u32 fid;
+	u32 sgen;		/* the server's i_generation */
+	u64 sdev, sino;		/* the server's st_dev and st_ino */
+	u64 change;		/* change cookie the cached pages are of */
 };
 
 enum omfs_link {
@@ -57,8 +71,12 @@ struct omfs_inode {
 	enum omfs_inode_kind kind;
 	union {
 		enum omfs_link link;	/* OMFS_I_LINK */
-		u16 node;		/* OMFS_I_NODE */
+		struct {		/* OMFS_I_NODE */
+			u16 node;
+			int err;	/* why it was not reached */
+		} down;
 		struct inode *real;	/* OMFS_I_LOCAL: referenced */
+		struct omfs_remote_inode remote;	/* OMFS_I_REMOTE */
 	};
 	struct inode vfs;
 };

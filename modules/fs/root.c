@@ -18,6 +18,7 @@
  * remote one when this node's id changes.
  */
 #include "omfs.h"
+#include "remote.h"
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -93,28 +94,29 @@ static const struct inode_operations omfs_link_iops = {
 };
 
 /*
- * Another node's directory. Reaching other nodes' files is the next step
- * (docs/design/omfs.md, phase 2); until then the directory is there, with
- * the attributes of a node that cannot be read, and refuses to be opened.
+ * A node that could not be reached when it was looked up: the directory is
+ * there (so that `ls -l /mfs` works), with the attributes of a directory
+ * that cannot be read, and answers everything with the reason. It is
+ * looked up again on the next walk.
  */
-static int omfs_remote_open(struct inode *inode, struct file *file)
+static int omfs_down_open(struct inode *inode, struct file *file)
 {
-	return -EOPNOTSUPP;
+	return OMFS_I(inode)->down.err;
 }
 
-static struct dentry *omfs_remote_lookup(struct inode *dir,
-					 struct dentry *dentry,
-					 unsigned int flags)
+static struct dentry *omfs_down_lookup(struct inode *dir,
+				       struct dentry *dentry,
+				       unsigned int flags)
 {
-	return ERR_PTR(-EOPNOTSUPP);
+	return ERR_PTR(OMFS_I(dir)->down.err);
 }
 
-static const struct inode_operations omfs_remote_iops = {
-	.lookup		= omfs_remote_lookup,
+static const struct inode_operations omfs_down_iops = {
+	.lookup		= omfs_down_lookup,
 };
 
-static const struct file_operations omfs_remote_fops = {
-	.open		= omfs_remote_open,
+static const struct file_operations omfs_down_fops = {
+	.open		= omfs_down_open,
 };
 
 static struct dentry *omfs_lookup_link(struct super_block *sb,
@@ -132,8 +134,8 @@ static struct dentry *omfs_lookup_link(struct super_block *sb,
 	return d_splice_alias(inode, dentry);
 }
 
-static struct dentry *omfs_lookup_remote(struct super_block *sb,
-					 struct dentry *dentry, u16 node)
+static struct dentry *omfs_lookup_down(struct super_block *sb,
+				       struct dentry *dentry, u16 node, int err)
 {
 	struct inode *inode;
 
@@ -141,11 +143,27 @@ static struct dentry *omfs_lookup_remote(struct super_block *sb,
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	inode->i_ino = OMFS_INO_NODES + node;
-	inode->i_op = &omfs_remote_iops;
-	inode->i_fop = &omfs_remote_fops;
+	inode->i_op = &omfs_down_iops;
+	inode->i_fop = &omfs_down_fops;
 	set_nlink(inode, 2);
-	OMFS_I(inode)->node = node;
+	OMFS_I(inode)->down.node = node;
+	OMFS_I(inode)->down.err = err;
 	return d_splice_alias(inode, dentry);
+}
+
+static struct dentry *omfs_lookup_remote(struct super_block *sb,
+					 struct dentry *dentry, u16 node)
+{
+	struct dentry *res = omfs_remote_lookup_root(dentry, node);
+
+	switch (IS_ERR(res) ? PTR_ERR(res) : 0) {
+	case -EHOSTDOWN:		/* no link to it */
+	case -ETIMEDOUT:		/* no answer from it */
+	case -ECONNREFUSED:		/* it serves no files (nomfs, no omfs) */
+		return omfs_lookup_down(sb, dentry, node, PTR_ERR(res));
+	default:
+		return res;
+	}
 }
 
 static struct dentry *omfs_root_lookup(struct inode *dir, struct dentry *dentry,
@@ -185,7 +203,10 @@ int omfs_node_revalidate(struct dentry *dentry, unsigned int flags)
 	case OMFS_I_LINK:
 		return 1;
 	case OMFS_I_NODE:
-		return om_node_in_map(node) && node != om_self_id();
+		return 0;		/* try to reach it again */
+	case OMFS_I_REMOTE:
+		return om_node_in_map(node) && node != om_self_id() &&
+		       omfs_remote_root_current(inode);
 	case OMFS_I_LOCAL:
 		if (!om_node_in_map(node) || node != om_self_id())
 			return 0;

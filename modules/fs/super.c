@@ -5,6 +5,7 @@
  * computed from the node map and the backends on each access.
  */
 #include "omfs.h"
+#include "remote.h"
 
 #include <linux/fs_context.h>
 #include <linux/fs_parser.h>
@@ -98,13 +99,18 @@ static void omfs_evict_inode(struct inode *inode)
 	clear_inode(inode);
 	if (OMFS_I(inode)->kind == OMFS_I_LOCAL)
 		omfs_local_evict(inode);
+	else if (OMFS_I(inode)->kind == OMFS_I_REMOTE)
+		omfs_remote_evict(inode);
 }
 
 static int omfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
 	if (dentry->d_fsdata)
 		return omfs_local_statfs(dentry, buf);
-	/* The root and other nodes' directories: nothing to count. */
+	if (d_really_is_positive(dentry) &&
+	    OMFS_I(d_inode(dentry))->kind == OMFS_I_REMOTE)
+		return omfs_remote_statfs(dentry, buf);
+	/* The root, and nodes that could not be reached: nothing to count. */
 	buf->f_type = OMFS_SUPER_MAGIC;
 	buf->f_bsize = PAGE_SIZE;
 	buf->f_namelen = NAME_MAX;
@@ -129,11 +135,14 @@ static const struct super_operations omfs_super_ops = {
 	.show_options	= omfs_show_options,
 };
 
+/* Local dentries, negative ones too, carry their real path; remote ones none. */
 static int omfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
 	if (dentry->d_parent == dentry->d_sb->s_root)
 		return omfs_node_revalidate(dentry, flags);
-	return omfs_local_revalidate(dentry, flags);
+	if (dentry->d_fsdata)
+		return omfs_local_revalidate(dentry, flags);
+	return omfs_remote_revalidate(dentry, flags);
 }
 
 static void omfs_d_release(struct dentry *dentry)
@@ -162,6 +171,8 @@ static int omfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_d_op = &omfs_dentry_ops;
 	sb->s_xattr = omfs_local_xattr_handlers;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	sb->s_blocksize = PAGE_SIZE;
+	sb->s_blocksize_bits = PAGE_SHIFT;
 	sb->s_time_gran = 1;
 	/* Stacked over other file systems, as overlayfs and ecryptfs are. */
 	sb->s_stack_depth = FILESYSTEM_MAX_STACK_DEPTH;

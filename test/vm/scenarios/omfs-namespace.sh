@@ -14,13 +14,14 @@ set -euo pipefail
 listing() { ls /mfs | LC_ALL=C sort | xargs; }
 # ident PATH: the device and inode number PATH resolves to.
 ident() { stat -L -c '%d %i' "$1"; }
-# expect_remote ID: /mfs/ID is another node's directory: listed with the
-# attributes of a node that cannot be read, and refusing to be read. Phase 2
-# of the design (remote access) replaces the EOPNOTSUPP with that node's /.
+# expect_remote ID: /mfs/ID is another node's directory. This scenario links
+# no node to another, so it is one that cannot be reached: listed with the
+# attributes of a directory that cannot be read, and refusing to be read
+# (omfs-remote reads other nodes' files).
 expect_remote() {
 	expect_eq "mode of /mfs/$1" "dr-xr-xr-x 0 0 directory" "$(stat -c '%A %u %g %F' "/mfs/$1")"
-	expect_fail 2 "Operation not supported" ls "/mfs/$1"
-	expect_fail 1 "Operation not supported" stat "/mfs/$1/etc"
+	expect_fail 2 "Host is down" ls "/mfs/$1"
+	expect_fail 1 "Host is down" stat "/mfs/$1/etc"
 }
 # expect_local ID: /mfs/ID is this node's "/".
 expect_local() {
@@ -140,7 +141,7 @@ expect_eq "readlink -f /mfs/selected with 3 selected" /mfs/3 "$(omctl select 3 -
 expect_eq "identity of /mfs/selected/ with this node selected" "$(ident /)" \
 	"$(omctl select "$NODE" -- stat -L -c '%d %i' /mfs/selected/)"
 other=$((NODE % 3 + 1))
-expect_fail 2 "Operation not supported" omctl select "$other" -- ls /mfs/selected/
+expect_fail 2 "Host is down" omctl select "$other" -- ls /mfs/selected/
 expect_fail 1 "node 9 is not in the map" omctl select 9 -- true
 expect_fail 2 "no node id" omctl select 65536 -- true
 expect_fail 127 "" omctl select 2 -- /nonexistent/command

@@ -1,0 +1,1464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /mfs/<other node>/: the client. Every operation is one request to that
+ * node's omfs server over the peer link (docs/design/omfs.md §6, §8).
+ *
+ * Nothing is cached between system calls: a dentry lives while it is used
+ * and is looked up again on every walk through it; attributes are asked
+ * for on every stat; data goes to and from the server on every read. The
+ * page cache is filled only for mmap (and exec), and is checked against
+ * the file's change cookie at every open.
+ *
+ * Each dentry has its own inode, which owns the server's fid for the
+ * object (the node directory's inode borrows the session's root fid).
+ * Fids belong to one session: when the link to the node goes down, or the
+ * server forgets us, the session starts a new generation and every fid of
+ * the old one is stale.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "omfs.h"
+#include "remote.h"
+
+#include <linux/cred.h>
+#include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/pagemap.h>
+#include <linux/random.h>
+#include <linux/semaphore.h>
+#include <linux/slab.h>
+#include <linux/statfs.h>
+#include <linux/uio.h>
+#include <linux/xarray.h>
+#include <linux/xattr.h>
+#include <openmosix/omcore.h>
+#include <openmosix/omfs_wire.h>
+#include <uapi/linux/omfs.h>
+#include <uapi/linux/openmosix.h>
+
+#define OMFS_ROOT_FID		1
+#define OMFS_CRED_SLOTS		16
+/* One READDIR answer; a directory page of a local file system is 4 KiB. */
+#define OMFS_READDIR_BYTES	(64u << 10)
+
+/*
+ * An identity registered with the server under the slot's id. Requests
+ * that use the id hold @sem shared, so that the slot cannot be given to
+ * another identity while one of them is in flight.
+ */
+struct omfs_cred_slot {
+	struct rw_semaphore sem;
+	const struct cred *cred;	/* referenced; compared by content */
+	u64 capmask;
+	u64 gen;			/* the session generation it is known in */
+};
+
+/* What this node knows of its session with one other node's server. */
+struct omfs_session {
+	u16 node;
+	struct mutex lock;		/* attach and detach: id, gen, max_io, root */
+	struct mutex cred_lock;		/* the cred slots and their registration */
+	u64 id;				/* the server's; 0 while detached */
+	u64 gen;			/* grows at every attach and detach */
+	u32 max_io;
+	struct omfs_wire_attr root;	/* the attributes ATTACH answered */
+	struct ida fids;
+	struct semaphore inflight;	/* the server takes OMFS_MAX_INFLIGHT */
+	struct omfs_cred_slot creds[OMFS_CRED_SLOTS];
+	unsigned int cred_next;		/* round robin over the slots */
+};
+
+static DEFINE_XARRAY(omfs_sessions);	/* node id -> struct omfs_session */
+static DEFINE_MUTEX(omfs_sessions_lock);	/* creation */
+
+/* A remote file system's st_dev: one anonymous dev per (node, server dev). */
+struct omfs_rdev {
+	u16 node;
+	u64 sdev;
+	dev_t dev;
+};
+
+#define OMFS_MAX_RDEVS		4096
+static DEFINE_MUTEX(omfs_rdevs_lock);
+static struct omfs_rdev *omfs_rdevs;
+static unsigned int omfs_nrdevs, omfs_rdevs_cap;
+
+/* One request in the making: omfs_wire_req, the op's struct, its tails. */
+struct omfs_msg {
+	u8 *buf;
+	size_t len, cap;
+};
+
+static const struct inode_operations omfs_remote_dir_iops;
+static const struct inode_operations omfs_remote_file_iops;
+static const struct inode_operations omfs_remote_link_iops;
+static const struct file_operations omfs_remote_dir_fops;
+static const struct file_operations omfs_remote_file_fops;
+static const struct file_operations omfs_remote_special_fops;
+static const struct address_space_operations omfs_remote_aops;
+
+/* ------------------------------------------------------------------ */
+/* Sessions and requests                                              */
+
+static struct omfs_session *omfs_session_get(u16 node)
+{
+	struct omfs_session *s = xa_load(&omfs_sessions, node);
+	unsigned int i;
+
+	if (s)
+		return s;
+	mutex_lock(&omfs_sessions_lock);
+	s = xa_load(&omfs_sessions, node);
+	if (!s) {
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		if (s) {
+			s->node = node;
+			mutex_init(&s->lock);
+			mutex_init(&s->cred_lock);
+			sema_init(&s->inflight, OMFS_MAX_INFLIGHT);
+			for (i = 0; i < OMFS_CRED_SLOTS; i++)
+				init_rwsem(&s->creds[i].sem);
+			ida_init(&s->fids);
+			if (xa_err(xa_store(&omfs_sessions, node, s, GFP_KERNEL))) {
+				kfree(s);
+				s = NULL;
+			}
+		}
+	}
+	mutex_unlock(&omfs_sessions_lock);
+	return s;
+}
+
+static unsigned int omfs_timeo_ms(const struct super_block *sb)
+{
+	return READ_ONCE(OMFS_SB(sb)->opts.timeo) * MSEC_PER_SEC;
+}
+
+/* Forgets the session if it is still generation @gen: its fids are stale. */
+static void omfs_session_detach(struct omfs_session *s, u64 gen)
+{
+	mutex_lock(&s->lock);
+	if (s->gen == gen && s->id) {
+		s->id = 0;
+		s->gen++;
+	}
+	mutex_unlock(&s->lock);
+}
+
+/*
+ * What the caller sees of a failed request: the link's errors become
+ * "host down" or "timed out"; the protocol's signals (§6.5) become what
+ * they mean here.
+ */
+static int omfs_rpc_error(u16 node, u8 type, int transport, int status)
+{
+	switch (transport) {
+	case 0:
+		break;
+	case -ENOTCONN:
+	case -ECONNRESET:
+		return -EHOSTDOWN;
+	case -EMSGSIZE:
+		return -EIO;
+	default:
+		return transport;	/* -ETIMEDOUT, -EINTR, -ENOMEM */
+	}
+	switch (status) {
+	case -EBADR:			/* the server forgot the session */
+	case -EBADFD:
+		return -ESTALE;
+	case -EPROTONOSUPPORT:		/* no omfs there */
+		return -ECONNREFUSED;
+	case -EPROTO:
+		pr_warn_ratelimited("node %u refused request type %u as malformed\n",
+				    node, type);
+		return -EIO;
+	default:
+		return status;
+	}
+}
+
+static int omfs_msg_init(struct omfs_msg *m, size_t fixed, size_t tails)
+{
+	m->cap = OMFS_WIRE_REQ_LEN + fixed + tails;
+	m->len = OMFS_WIRE_REQ_LEN;
+	m->buf = kvmalloc(m->cap, GFP_KERNEL);
+	return m->buf ? 0 : -ENOMEM;
+}
+
+static void *omfs_msg_put(struct omfs_msg *m, size_t len)
+{
+	void *p = m->buf + m->len;
+
+	m->len += len;
+	return p;
+}
+
+static void omfs_msg_free(struct omfs_msg *m)
+{
+	kvfree(m->buf);
+}
+
+/*
+ * Sends @m as a request of @type in session generation @gen with cred @cred
+ * and waits for the answer (at most @max_len bytes, in @resp on success,
+ * the caller's to om_rpc_resp_free()). 0 or -errno as the caller sees it.
+ */
+static int omfs_call(struct super_block *sb, struct omfs_session *s, u64 gen,
+		     u8 type, u32 cred, struct omfs_msg *m, size_t max_len,
+		     struct om_rpc_resp *resp)
+{
+	struct omfs_wire_req req = { .cred = cred };
+	int err;
+
+	mutex_lock(&s->lock);
+	req.session = s->id;
+	if (s->gen != gen || !s->id) {
+		mutex_unlock(&s->lock);
+		return -ESTALE;
+	}
+	mutex_unlock(&s->lock);
+	omfs_wire_put_req(m->buf, &req);
+	if (down_killable(&s->inflight))
+		return -EINTR;
+	err = om_rpc_call_resp(s->node, type, m->buf, m->len, max_len, resp,
+			       omfs_timeo_ms(sb));
+	up(&s->inflight);
+	/* The server forgot the session, or serves nothing now: so do we. */
+	if (!err && (resp->status == -EBADR || resp->status == -ECONNREFUSED))
+		omfs_session_detach(s, gen);
+	err = omfs_rpc_error(s->node, type, err, resp->status);
+	if (err)
+		kvfree(resp->data);
+	return err;
+}
+
+/* ATTACH, unless attached already: the current generation, or -errno. */
+static int omfs_session_attach(struct super_block *sb, struct omfs_session *s,
+			       u64 *gen)
+{
+	struct omfs_wire_attach att = {
+		.root_fid = OMFS_ROOT_FID,
+		.version_min = OMFS_WIRE_VERSION,
+		.version_max = OMFS_WIRE_VERSION,
+	};
+	struct omfs_wire_attach_rsp rsp;
+	struct omfs_wire_req req = {};
+	struct om_rpc_resp resp;
+	u8 buf[OMFS_WIRE_REQ_LEN + OMFS_WIRE_ATTACH_LEN];
+	int err;
+
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
+	if (s->id) {
+		*gen = s->gen;
+		mutex_unlock(&s->lock);
+		return 0;
+	}
+	get_random_bytes(&att.nonce, sizeof(att.nonce));
+	omfs_wire_put_req(buf, &req);
+	omfs_wire_put_attach(buf + OMFS_WIRE_REQ_LEN, &att);
+	err = om_rpc_call_resp(s->node, OMFS_WT_ATTACH, buf, sizeof(buf),
+			       OMFS_WIRE_ATTACH_RSP_LEN, &resp,
+			       omfs_timeo_ms(sb));
+	err = omfs_rpc_error(s->node, OMFS_WT_ATTACH, err, resp.status);
+	if (!err)
+		err = omfs_wire_get_attach_rsp(resp.data, resp.len, &rsp);
+	kvfree(resp.data);
+	if (!err && (!rsp.session || rsp.version != OMFS_WIRE_VERSION ||
+		     rsp.max_io < PAGE_SIZE || rsp.max_io > OMFS_MAX_IO_LIMIT ||
+		     !S_ISDIR(rsp.root.mode)))
+		err = -EPROTO;
+	if (!err) {
+		s->id = rsp.session;
+		s->gen++;
+		s->max_io = rsp.max_io;
+		s->root = rsp.root;
+		*gen = s->gen;
+	}
+	mutex_unlock(&s->lock);
+	if (err == -EPROTO)
+		pr_warn_ratelimited("node %u answered ATTACH wrongly\n", s->node);
+	return err == -EPROTO ? -EIO : err;
+}
+
+/* The capabilities that travel: file system ones, from init_user_ns only. */
+static u64 omfs_cred_capmask(const struct cred *cred)
+{
+	kernel_cap_t fs = CAP_FS_SET;
+	u64 mask = 0;
+	int cap;
+
+	if (cred->user_ns != &init_user_ns)
+		return 0;
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (cap_raised(fs, cap) && cap_raised(cred->cap_effective, cap))
+			mask |= 1ULL << cap;
+	return mask;
+}
+
+static bool omfs_cred_same(const struct omfs_cred_slot *slot,
+			   const struct cred *cred, u64 capmask)
+{
+	return uid_eq(slot->cred->fsuid, cred->fsuid) &&
+	       gid_eq(slot->cred->fsgid, cred->fsgid) &&
+	       slot->cred->group_info == cred->group_info &&
+	       slot->capmask == capmask;
+}
+
+static int omfs_cred_register(struct super_block *sb, struct omfs_session *s,
+			      u64 gen, const struct cred *cred, u64 capmask,
+			      u32 id)
+{
+	const struct group_info *gi = cred->group_info;
+	struct omfs_wire_cred wc = {
+		.capmask = capmask,
+		.id = id,
+		.fsuid = from_kuid(&init_user_ns, cred->fsuid),
+		.fsgid = from_kgid(&init_user_ns, cred->fsgid),
+		.ngroups = gi->ngroups,
+	};
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	u8 *groups;
+	int i, err;
+
+	if (wc.fsuid == (u32)-1 || wc.fsgid == (u32)-1)
+		return -EOVERFLOW;	/* not an id the other nodes know */
+	err = omfs_msg_init(&m, OMFS_WIRE_CRED_LEN, gi->ngroups * 4);
+	if (err)
+		return err;
+	omfs_wire_put_cred(omfs_msg_put(&m, OMFS_WIRE_CRED_LEN), &wc);
+	groups = omfs_msg_put(&m, gi->ngroups * 4);
+	for (i = 0; i < gi->ngroups; i++)
+		omfs_wire_put_u32_at(groups, i,
+				     from_kgid(&init_user_ns, gi->gid[i]));
+	err = omfs_call(sb, s, gen, OMFS_WT_CRED, 0, &m, 0, &resp);
+	if (!err)
+		kvfree(resp.data);
+	omfs_msg_free(&m);
+	return err;
+}
+
+/*
+ * The slot under which the server knows the caller's identity (fsuid,
+ * fsgid, groups, file system capabilities), registered on first use and
+ * returned with its sem held shared: omfs_cred_put() after the request.
+ */
+static struct omfs_cred_slot *omfs_cred_get(struct super_block *sb,
+					    struct omfs_session *s, u64 gen)
+{
+	const struct cred *cred = current_cred();
+	u64 capmask = omfs_cred_capmask(cred);
+	struct omfs_cred_slot *slot;
+	unsigned int i;
+	int err;
+
+	/* Slots change hands only under cred_lock: down_read() cannot wait. */
+	if (mutex_lock_killable(&s->cred_lock))
+		return ERR_PTR(-EINTR);
+	for (i = 0; i < OMFS_CRED_SLOTS; i++) {
+		slot = &s->creds[i];
+		if (slot->cred && slot->gen == gen &&
+		    omfs_cred_same(slot, cred, capmask)) {
+			down_read(&slot->sem);
+			mutex_unlock(&s->cred_lock);
+			return slot;
+		}
+	}
+	/* Round robin; the identity that had the slot registers again when used. */
+	slot = &s->creds[s->cred_next++ % OMFS_CRED_SLOTS];
+	/* Its requests in flight finish first (each within timeo). */
+	if (down_write_killable(&slot->sem)) {
+		mutex_unlock(&s->cred_lock);
+		return ERR_PTR(-EINTR);
+	}
+	if (slot->cred)
+		put_cred(slot->cred);
+	slot->cred = NULL;
+	err = omfs_cred_register(sb, s, gen, cred, capmask,
+				 slot - s->creds + 1);
+	if (!err) {
+		slot->cred = get_cred(cred);
+		slot->capmask = capmask;
+		slot->gen = gen;
+	}
+	downgrade_write(&slot->sem);
+	mutex_unlock(&s->cred_lock);
+	if (err) {
+		up_read(&slot->sem);
+		return ERR_PTR(err);
+	}
+	return slot;
+}
+
+static u32 omfs_cred_slot_id(const struct omfs_session *s,
+			     const struct omfs_cred_slot *slot)
+{
+	return slot - s->creds + 1;
+}
+
+static void omfs_cred_put(struct omfs_cred_slot *slot)
+{
+	up_read(&slot->sem);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fids and inodes                                                    */
+
+static struct omfs_session *omfs_rsess(const struct inode *inode)
+{
+	return OMFS_I(inode)->remote.s;
+}
+
+/* A new fid of @s for a request that makes one; freed by omfs_fid_put(). */
+static int omfs_fid_alloc(struct omfs_session *s, u32 *fid)
+{
+	int id = ida_alloc_range(&s->fids, OMFS_ROOT_FID + 1,
+				 OMFS_MAX_FIDS - 1, GFP_KERNEL);
+
+	if (id < 0)
+		return id == -ENOSPC ? -EMFILE : id;
+	*fid = id;
+	return 0;
+}
+
+/* Tells the server to forget @fid, if the session still knows it. */
+static void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
+{
+	struct omfs_wire_clunk cl = { .count = 1 };
+	struct omfs_wire_req req = {};
+	u8 buf[OMFS_WIRE_REQ_LEN + OMFS_WIRE_CLUNK_LEN + sizeof(u32)];
+	bool live;
+
+	mutex_lock(&s->lock);
+	live = s->gen == gen && s->id;
+	req.session = s->id;
+	mutex_unlock(&s->lock);
+	if (live) {
+		omfs_wire_put_req(buf, &req);
+		omfs_wire_put_clunk(buf + OMFS_WIRE_REQ_LEN, &cl);
+		omfs_wire_put_u32_at(buf + OMFS_WIRE_REQ_LEN + OMFS_WIRE_CLUNK_LEN,
+				     0, fid);
+		/*
+		 * A clunk that cannot go would leave the server holding the fid
+		 * while we hand its number out again: start a new session
+		 * instead, which ends the old one on the server.
+		 */
+		if (om_rpc_send(s->node, OMFS_WT_CLUNK, buf, sizeof(buf)))
+			omfs_session_detach(s, gen);
+	}
+	ida_free(&s->fids, fid);
+}
+
+/*
+ * The fid of a request that failed: the server made none if it answered,
+ * but a request that timed out or was interrupted may still make it.
+ */
+static void omfs_fid_drop(struct omfs_session *s, u64 gen, u32 fid, int err)
+{
+	if (err == -ETIMEDOUT || err == -EINTR)
+		omfs_fid_put(s, gen, fid);
+	else
+		ida_free(&s->fids, fid);
+}
+
+static dev_t omfs_remote_dev(struct super_block *sb, u16 node, u64 sdev)
+{
+	struct omfs_rdev *r;
+	dev_t dev = sb->s_dev;
+	unsigned int i;
+
+	mutex_lock(&omfs_rdevs_lock);
+	for (i = 0; i < omfs_nrdevs; i++) {
+		if (omfs_rdevs[i].node == node && omfs_rdevs[i].sdev == sdev) {
+			dev = omfs_rdevs[i].dev;
+			goto out;
+		}
+	}
+	if (omfs_nrdevs == OMFS_MAX_RDEVS)
+		goto out;		/* st_dev of the mount, as before */
+	if (omfs_nrdevs == omfs_rdevs_cap) {
+		unsigned int cap = max(16u, omfs_rdevs_cap * 2);
+
+		r = krealloc_array(omfs_rdevs, cap, sizeof(*r), GFP_KERNEL);
+		if (!r)
+			goto out;
+		omfs_rdevs = r;
+		omfs_rdevs_cap = cap;
+	}
+	r = &omfs_rdevs[omfs_nrdevs];
+	if (get_anon_bdev(&r->dev))
+		goto out;
+	r->node = node;
+	r->sdev = sdev;
+	dev = r->dev;
+	omfs_nrdevs++;
+out:
+	mutex_unlock(&omfs_rdevs_lock);
+	return dev;
+}
+
+static struct timespec64 omfs_ts(s64 sec, u32 nsec)
+{
+	return (struct timespec64){ .tv_sec = sec, .tv_nsec = nsec };
+}
+
+/* What the server said of the object becomes the inode's attributes. */
+static void omfs_remote_refresh(struct inode *inode,
+				const struct omfs_wire_attr *a)
+{
+	umode_t mode = a->mode;
+
+	/* Never setuid or setgid here: bprm_fill_uid() reads i_mode. */
+	if (S_ISREG(mode))
+		mode &= ~(S_ISUID | S_ISGID);
+	inode->i_mode = (inode->i_mode & S_IFMT) | (mode & ~S_IFMT);
+	inode->i_uid = make_kuid(&init_user_ns, a->uid);
+	inode->i_gid = make_kgid(&init_user_ns, a->gid);
+	set_nlink(inode, a->nlink);
+	i_size_write(inode, a->size);
+	inode->i_blocks = a->blocks;
+	om_inode_set_times(inode, omfs_ts(a->atime_sec, a->atime_nsec),
+			   omfs_ts(a->mtime_sec, a->mtime_nsec),
+			   omfs_ts(a->ctime_sec, a->ctime_nsec));
+}
+
+static struct inode *omfs_remote_inode(struct super_block *sb,
+				       struct omfs_session *s, u64 gen,
+				       u32 fid, const struct omfs_wire_attr *a)
+{
+	struct omfs_inode *oi;
+	struct inode *inode;
+
+	inode = omfs_new_inode(sb, OMFS_I_REMOTE, a->mode & S_IFMT);
+	if (!inode)
+		return NULL;
+	oi = OMFS_I(inode);
+	oi->remote.s = s;
+	oi->remote.gen = gen;
+	oi->remote.fid = fid;
+	oi->remote.sdev = a->dev;
+	oi->remote.sino = a->ino;
+	oi->remote.sgen = a->generation;
+	oi->remote.change = a->change;
+	inode->i_ino = a->ino;
+	inode->i_flags |= S_NOATIME | S_NOCMTIME;
+	switch (a->mode & S_IFMT) {
+	case S_IFDIR:
+		inode->i_op = &omfs_remote_dir_iops;
+		inode->i_fop = &omfs_remote_dir_fops;
+		break;
+	case S_IFREG:
+		inode->i_op = &omfs_remote_file_iops;
+		inode->i_fop = &omfs_remote_file_fops;
+		inode->i_mapping->a_ops = &omfs_remote_aops;
+		break;
+	case S_IFLNK:
+		inode->i_op = &omfs_remote_link_iops;
+		break;
+	default:
+		/* Never init_special_inode(): another node's devices stay there. */
+		inode->i_op = &omfs_remote_file_iops;
+		inode->i_fop = &omfs_remote_special_fops;
+		inode->i_rdev = a->rdev;
+		break;
+	}
+	omfs_remote_refresh(inode, a);
+	return inode;
+}
+
+void omfs_remote_evict(struct inode *inode)
+{
+	struct omfs_inode *oi = OMFS_I(inode);
+
+	if (oi->remote.fid != OMFS_ROOT_FID)
+		omfs_fid_put(oi->remote.s, oi->remote.gen, oi->remote.fid);
+}
+
+static bool omfs_same_object(const struct inode *inode,
+			     const struct omfs_wire_attr *a)
+{
+	const struct omfs_inode *oi = OMFS_I(inode);
+
+	return oi->remote.sdev == a->dev && oi->remote.sino == a->ino &&
+	       oi->remote.sgen == a->generation &&
+	       (inode->i_mode & S_IFMT) == (a->mode & S_IFMT);
+}
+
+/*
+ * A request about the object of @inode: sends @m (type @type) with the
+ * caller's cred and answers in @resp (at most @max_len bytes).
+ */
+static int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
+			   size_t max_len, struct om_rpc_resp *resp)
+{
+	struct omfs_session *s = omfs_rsess(inode);
+	u64 gen = OMFS_I(inode)->remote.gen;
+	struct omfs_cred_slot *slot;
+	int err;
+
+	slot = omfs_cred_get(inode->i_sb, s, gen);
+	if (IS_ERR(slot))
+		return PTR_ERR(slot);
+	err = omfs_call(inode->i_sb, s, gen, type, omfs_cred_slot_id(s, slot),
+			m, max_len, resp);
+	omfs_cred_put(slot);
+	return err;
+}
+
+/* A request whose fixed part is struct omfs_wire_fid. */
+static int omfs_fid_call(struct inode *inode, u8 type, u32 fid, u32 arg,
+			 size_t max_len, struct om_rpc_resp *resp)
+{
+	struct omfs_wire_fid wf = { .fid = fid, .arg = arg };
+	struct omfs_msg m;
+	int err;
+
+	err = omfs_msg_init(&m, OMFS_WIRE_FID_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_fid(omfs_msg_put(&m, OMFS_WIRE_FID_LEN), &wf);
+	err = omfs_inode_call(inode, type, &m, max_len, resp);
+	omfs_msg_free(&m);
+	return err;
+}
+
+/* An answer that is exactly one struct omfs_wire_attr. */
+static int omfs_get_attr_resp(struct om_rpc_resp *resp,
+			      struct omfs_wire_attr *a)
+{
+	int err = omfs_wire_get_attr(resp->data, resp->len, a);
+
+	kvfree(resp->data);
+	return err ? -EIO : 0;
+}
+
+static int omfs_getattr_fid(struct inode *inode, struct omfs_wire_attr *a)
+{
+	struct om_rpc_resp resp;
+	int err;
+
+	err = omfs_fid_call(inode, OMFS_WT_GETATTR, OMFS_I(inode)->remote.fid,
+			    STATX_BASIC_STATS, OMFS_WIRE_ATTR_LEN, &resp);
+	if (!err)
+		err = omfs_get_attr_resp(&resp, a);
+	if (!err && !omfs_same_object(inode, a))
+		err = -ESTALE;
+	if (!err)
+		omfs_remote_refresh(inode, a);
+	return err;
+}
+
+/* LOOKUP of @name in @dir: a new fid in *@fid unless @fid is NULL. */
+static int omfs_lookup_call(struct inode *dir, const struct qstr *name,
+			    u32 *fid, struct omfs_wire_attr *a)
+{
+	struct omfs_session *s = omfs_rsess(dir);
+	struct omfs_wire_lookup wl = {
+		.dirfid = OMFS_I(dir)->remote.fid,
+		.namelen = name->len,
+	};
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	int err;
+
+	if (name->len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (fid) {
+		err = omfs_fid_alloc(s, fid);
+		if (err)
+			return err;
+		wl.newfid = *fid;
+	}
+	err = omfs_msg_init(&m, OMFS_WIRE_LOOKUP_LEN, name->len);
+	if (!err) {
+		omfs_wire_put_lookup(omfs_msg_put(&m, OMFS_WIRE_LOOKUP_LEN), &wl);
+		memcpy(omfs_msg_put(&m, name->len), name->name, name->len);
+		err = omfs_inode_call(dir, OMFS_WT_LOOKUP, &m,
+				      OMFS_WIRE_ATTR_LEN, &resp);
+		omfs_msg_free(&m);
+	}
+	if (!err)
+		err = omfs_get_attr_resp(&resp, a);
+	if (err && fid)
+		omfs_fid_drop(s, OMFS_I(dir)->remote.gen, *fid, err);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Directories and names                                              */
+
+static struct dentry *omfs_remote_lookup(struct inode *dir,
+					 struct dentry *dentry,
+					 unsigned int flags)
+{
+	struct omfs_wire_attr a;
+	struct inode *inode;
+	u32 fid;
+	int err;
+
+	err = omfs_lookup_call(dir, &dentry->d_name, &fid, &a);
+	if (err == -ENOENT)
+		return d_splice_alias(NULL, dentry);
+	if (err)
+		return ERR_PTR(err);
+	inode = omfs_remote_inode(dir->i_sb, omfs_rsess(dir),
+				  OMFS_I(dir)->remote.gen, fid, &a);
+	if (!inode) {
+		omfs_fid_put(omfs_rsess(dir), OMFS_I(dir)->remote.gen, fid);
+		return ERR_PTR(-ENOMEM);
+	}
+	return d_splice_alias(inode, dentry);
+}
+
+/*
+ * ->d_revalidate of a dentry below another node's directory: the name is
+ * looked up again on the server, and the dentry stays only if it still
+ * names the same object (or still nothing).
+ */
+int omfs_remote_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct dentry *parent;
+	struct inode *dir, *inode;
+	struct omfs_wire_attr a;
+	int err, valid;
+
+	if (flags & LOOKUP_RCU)
+		return -ECHILD;
+	parent = dget_parent(dentry);
+	dir = d_inode(parent);
+	inode = d_inode(dentry);
+	if (OMFS_I(dir)->kind != OMFS_I_REMOTE ||
+	    (inode && OMFS_I(inode)->remote.gen != OMFS_I(dir)->remote.gen)) {
+		dput(parent);
+		return 0;
+	}
+	err = omfs_lookup_call(dir, &dentry->d_name, NULL, &a);
+	if (err == -ENOENT)
+		valid = !inode;
+	else if (err)
+		valid = err == -ESTALE ? 0 : err;
+	else if (!inode || !omfs_same_object(inode, &a))
+		valid = 0;
+	else
+		valid = 1;
+	if (valid == 1 && inode)
+		omfs_remote_refresh(inode, &a);
+	dput(parent);
+	return valid;
+}
+
+/* The node directory's own check: still the session generation it had. */
+bool omfs_remote_root_current(struct inode *inode)
+{
+	struct omfs_session *s = omfs_rsess(inode);
+	bool current_gen;
+
+	/* Called in RCU walk too: a racy read only sends it to ref walk. */
+	current_gen = READ_ONCE(s->gen) == OMFS_I(inode)->remote.gen &&
+		      READ_ONCE(s->id);
+	return current_gen;
+}
+
+/* /mfs/<node> of another node: its root, with the session's root fid. */
+struct dentry *omfs_remote_lookup_root(struct dentry *dentry, u16 node)
+{
+	struct super_block *sb = dentry->d_sb;
+	struct omfs_wire_attr root;
+	struct omfs_session *s;
+	struct inode *inode;
+	u64 gen;
+	int err;
+
+	s = omfs_session_get(node);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	err = omfs_session_attach(sb, s, &gen);
+	if (err)
+		return ERR_PTR(err);
+	mutex_lock(&s->lock);
+	root = s->root;
+	mutex_unlock(&s->lock);
+	inode = omfs_remote_inode(sb, s, gen, OMFS_ROOT_FID, &root);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	return d_splice_alias(inode, dentry);
+}
+
+static int omfs_remote_getattr(struct om_idmap *idmap,
+			       const struct path *path, struct kstat *stat,
+			       u32 request_mask, unsigned int query_flags)
+{
+	struct inode *inode = d_inode(path->dentry);
+	struct omfs_wire_attr a;
+	int err;
+
+	err = omfs_getattr_fid(inode, &a);
+	if (err && OMFS_I(inode)->remote.fid == OMFS_ROOT_FID &&
+	    (err == -EHOSTDOWN || err == -ECONNREFUSED || err == -ETIMEDOUT)) {
+		/* /mfs/<node> of a node gone: as last seen, so `ls -l /mfs` works. */
+		om_generic_fillattr(inode, request_mask, stat);
+		return 0;
+	}
+	if (err)
+		return err;
+	om_generic_fillattr(inode, request_mask, stat);
+	/* The server's own figures, where the inode keeps them differently. */
+	stat->dev = omfs_remote_dev(inode->i_sb, omfs_rsess(inode)->node,
+				    a.dev);
+	stat->ino = a.ino;
+	stat->mode = a.mode;
+	stat->rdev = a.rdev;
+	stat->blksize = a.blksize;
+	return 0;
+}
+
+/*
+ * The server decides, with the caller's identity: search permission is
+ * checked by every LOOKUP and open permission by OPEN, so those pass here;
+ * access(2), chdir and the rest ask.
+ */
+static int omfs_remote_permission(struct om_idmap *idmap, struct inode *inode,
+				  int mask)
+{
+	struct om_rpc_resp resp;
+	int err;
+
+	if (S_ISDIR(inode->i_mode) && !(mask & ~(MAY_EXEC | MAY_NOT_BLOCK)))
+		return 0;
+	if ((mask & MAY_OPEN) && !(mask & MAY_ACCESS))
+		return 0;
+	if (mask & MAY_NOT_BLOCK)
+		return -ECHILD;
+	err = omfs_fid_call(inode, OMFS_WT_ACCESS, OMFS_I(inode)->remote.fid,
+			    mask & (MAY_READ | MAY_WRITE | MAY_EXEC), 0, &resp);
+	if (!err)
+		kvfree(resp.data);
+	return err;
+}
+
+/* Phase 3 of docs/design/omfs.md brings changes to other nodes' files. */
+static int omfs_remote_setattr(struct om_idmap *idmap, struct dentry *dentry,
+			       struct iattr *attr)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_create(struct om_idmap *idmap, struct inode *dir,
+			      struct dentry *dentry, umode_t mode, bool excl)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_mkdir(struct om_idmap *idmap, struct inode *dir,
+			     struct dentry *dentry, umode_t mode)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_mknod(struct om_idmap *idmap, struct inode *dir,
+			     struct dentry *dentry, umode_t mode, dev_t rdev)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_symlink(struct om_idmap *idmap, struct inode *dir,
+			       struct dentry *dentry, const char *target)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_link(struct dentry *old, struct inode *dir,
+			    struct dentry *new)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_unlink(struct inode *dir, struct dentry *dentry)
+{
+	return -EROFS;
+}
+
+static int omfs_remote_rename(struct om_idmap *idmap, struct inode *old_dir,
+			      struct dentry *old, struct inode *new_dir,
+			      struct dentry *new, unsigned int flags)
+{
+	return -EROFS;
+}
+
+static const char *omfs_remote_get_link(struct dentry *dentry,
+					struct inode *inode,
+					struct delayed_call *done)
+{
+	struct omfs_wire_len_rsp lr;
+	struct om_rpc_resp resp;
+	char *target;
+	int err;
+
+	if (!dentry)
+		return ERR_PTR(-ECHILD);
+	err = omfs_fid_call(inode, OMFS_WT_READLINK, OMFS_I(inode)->remote.fid,
+			    0, OMFS_WIRE_LEN_RSP_LEN + PATH_MAX, &resp);
+	if (err)
+		return ERR_PTR(err);
+	err = omfs_wire_get_len_rsp(resp.data, resp.len, &lr);
+	if (!err && (lr.len != resp.len - OMFS_WIRE_LEN_RSP_LEN ||
+		     omfs_wire_check_target((u8 *)resp.data + OMFS_WIRE_LEN_RSP_LEN,
+					    lr.len)))
+		err = -EIO;
+	target = err ? NULL : kmemdup_nul((u8 *)resp.data +
+					  OMFS_WIRE_LEN_RSP_LEN, lr.len,
+					  GFP_KERNEL);
+	kvfree(resp.data);
+	if (err)
+		return ERR_PTR(err);
+	if (!target)
+		return ERR_PTR(-ENOMEM);
+	set_delayed_call(done, kfree_link, target);
+	return target;
+}
+
+int omfs_remote_statfs(struct dentry *dentry, struct kstatfs *buf)
+{
+	struct inode *inode = d_inode(dentry);
+	struct omfs_wire_statfs_rsp st;
+	struct om_rpc_resp resp;
+	int err;
+
+	err = omfs_fid_call(inode, OMFS_WT_STATFS, OMFS_I(inode)->remote.fid,
+			    0, OMFS_WIRE_STATFS_RSP_LEN, &resp);
+	if (err)
+		return err;
+	err = omfs_wire_get_statfs_rsp(resp.data, resp.len, &st) ? -EIO : 0;
+	kvfree(resp.data);
+	if (err)
+		return err;
+	/* mfs's own type: tools then poll rather than wait for inotify. */
+	buf->f_type = OMFS_SUPER_MAGIC;
+	buf->f_bsize = st.bsize;
+	buf->f_frsize = st.frsize;
+	buf->f_blocks = st.blocks;
+	buf->f_bfree = st.bfree;
+	buf->f_bavail = st.bavail;
+	buf->f_files = st.files;
+	buf->f_ffree = st.ffree;
+	buf->f_namelen = st.namelen;
+	buf->f_flags = st.flags;
+	buf->f_fsid = u64_to_fsid(st.fsid ^ ((u64)omfs_rsess(inode)->node << 48));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* xattrs                                                             */
+
+/* GETXATTR (@size 0: the length only) or LISTXATTR (@name NULL). */
+static ssize_t omfs_remote_xattr_call(struct inode *inode, const char *name,
+				      void *value, size_t size)
+{
+	struct omfs_wire_xattr wx = { .fid = OMFS_I(inode)->remote.fid,
+				      .size_or_flags = size };
+	size_t namelen = name ? strlen(name) : 0;
+	struct omfs_wire_len_rsp lr;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	ssize_t ret;
+	int err;
+
+	if (size > XATTR_SIZE_MAX)
+		size = XATTR_SIZE_MAX;
+	if (name) {
+		if (namelen < 1 || namelen > XATTR_NAME_MAX)
+			return -ERANGE;
+		wx.namelen = namelen;
+		err = omfs_msg_init(&m, OMFS_WIRE_XATTR_LEN, namelen);
+		if (err)
+			return err;
+		omfs_wire_put_xattr(omfs_msg_put(&m, OMFS_WIRE_XATTR_LEN), &wx);
+		memcpy(omfs_msg_put(&m, namelen), name, namelen);
+		err = omfs_inode_call(inode, OMFS_WT_GETXATTR, &m,
+				      OMFS_WIRE_LEN_RSP_LEN + size, &resp);
+		omfs_msg_free(&m);
+	} else {
+		err = omfs_fid_call(inode, OMFS_WT_LISTXATTR, wx.fid, size,
+				    OMFS_WIRE_LEN_RSP_LEN + size, &resp);
+	}
+	if (err)
+		return err;
+	ret = omfs_wire_get_len_rsp(resp.data, resp.len, &lr) ? -EIO : lr.len;
+	if (ret >= 0 && size) {
+		if (lr.len != resp.len - OMFS_WIRE_LEN_RSP_LEN || lr.len > size)
+			ret = -EIO;
+		else
+			memcpy(value, (u8 *)resp.data + OMFS_WIRE_LEN_RSP_LEN,
+			       lr.len);
+	}
+	kvfree(resp.data);
+	return ret;
+}
+
+ssize_t omfs_remote_getxattr(struct inode *inode, const char *name,
+			     void *value, size_t size)
+{
+	/* File capabilities of another node's binaries are not honoured here. */
+	if (!strcmp(name, XATTR_NAME_CAPS))
+		return -ENODATA;
+	return omfs_remote_xattr_call(inode, name, value, size);
+}
+
+static ssize_t omfs_remote_listxattr(struct dentry *dentry, char *list,
+				     size_t size)
+{
+	return omfs_remote_xattr_call(d_inode(dentry), NULL, list, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Open files                                                         */
+
+struct omfs_rfile {
+	u32 fid;			/* the server's open file */
+};
+
+static u32 omfs_open_flags(unsigned int f_flags)
+{
+	u32 flags;
+
+	switch (f_flags & O_ACCMODE) {
+	case O_WRONLY:
+		flags = OMFS_OF_WRONLY;
+		break;
+	case O_RDWR:
+		flags = OMFS_OF_RDWR;
+		break;
+	default:
+		flags = OMFS_OF_RDONLY;
+		break;
+	}
+	if (f_flags & O_APPEND)
+		flags |= OMFS_OF_APPEND;
+	if (f_flags & O_TRUNC)
+		flags |= OMFS_OF_TRUNC;
+	if (f_flags & O_DIRECTORY)
+		flags |= OMFS_OF_DIRECTORY;
+	if (f_flags & O_NOATIME)
+		flags |= OMFS_OF_NOATIME;
+	if (f_flags & __FMODE_EXEC)
+		flags |= OMFS_OF_EXEC;
+	return flags;
+}
+
+/* Pages cached for mmap stay only while the file is unchanged. */
+static void omfs_revalidate_pages(struct inode *inode,
+				  const struct omfs_wire_attr *a)
+{
+	struct omfs_inode *oi = OMFS_I(inode);
+
+	if (oi->remote.change == a->change)
+		return;
+	oi->remote.change = a->change;
+	if (inode->i_mapping->nrpages)
+		invalidate_inode_pages2(inode->i_mapping);
+}
+
+static int omfs_remote_open(struct inode *inode, struct file *file)
+{
+	struct omfs_session *s = omfs_rsess(inode);
+	struct omfs_wire_open wo = {
+		.fid = OMFS_I(inode)->remote.fid,
+		.flags = omfs_open_flags(file->f_flags),
+	};
+	struct omfs_rfile *rf;
+	struct om_rpc_resp resp;
+	struct omfs_wire_attr a;
+	struct omfs_msg m;
+	int err;
+
+	rf = kmalloc(sizeof(*rf), GFP_KERNEL);
+	if (!rf)
+		return -ENOMEM;
+	err = omfs_fid_alloc(s, &rf->fid);
+	if (err)
+		goto err_free;
+	wo.newfid = rf->fid;
+	err = omfs_msg_init(&m, OMFS_WIRE_OPEN_LEN, 0);
+	if (err)
+		goto err_fid;
+	omfs_wire_put_open(omfs_msg_put(&m, OMFS_WIRE_OPEN_LEN), &wo);
+	err = omfs_inode_call(inode, OMFS_WT_OPEN, &m, OMFS_WIRE_ATTR_LEN,
+			      &resp);
+	omfs_msg_free(&m);
+	if (!err)
+		err = omfs_get_attr_resp(&resp, &a);
+	if (err)
+		goto err_fid;
+	if (!omfs_same_object(inode, &a)) {
+		omfs_fid_put(s, OMFS_I(inode)->remote.gen, rf->fid);
+		err = -ESTALE;
+		goto err_free;
+	}
+	omfs_remote_refresh(inode, &a);
+	omfs_revalidate_pages(inode, &a);
+	file->private_data = rf;
+	return 0;
+
+err_fid:
+	omfs_fid_drop(s, OMFS_I(inode)->remote.gen, rf->fid, err);
+err_free:
+	kfree(rf);
+	return err;
+}
+
+static int omfs_remote_release(struct inode *inode, struct file *file)
+{
+	struct omfs_rfile *rf = file->private_data;
+
+	omfs_fid_put(omfs_rsess(inode), OMFS_I(inode)->remote.gen, rf->fid);
+	kfree(rf);
+	return 0;
+}
+
+static int omfs_remote_open_special(struct inode *inode, struct file *file)
+{
+	return -ENXIO;		/* another node's device, FIFO or socket */
+}
+
+/*
+ * READ of up to @count bytes at @pos; on success *@data points into @resp
+ * (the caller frees it) and the byte count is returned.
+ */
+static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
+			      struct om_rpc_resp *resp, const u8 **data)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
+	struct omfs_wire_read_rsp rr;
+	struct omfs_msg m;
+	int err;
+
+	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
+	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_io(omfs_msg_put(&m, OMFS_WIRE_IO_LEN), &io);
+	err = omfs_inode_call(inode, OMFS_WT_READ, &m,
+			      OMFS_WIRE_READ_RSP_LEN + io.count, resp);
+	omfs_msg_free(&m);
+	if (err)
+		return err;
+	if (omfs_wire_get_read_rsp(resp->data, resp->len, &rr) ||
+	    rr.count > io.count ||
+	    rr.count != resp->len - OMFS_WIRE_READ_RSP_LEN) {
+		kvfree(resp->data);
+		return -EIO;
+	}
+	*data = (const u8 *)resp->data + OMFS_WIRE_READ_RSP_LEN;
+	return rr.count;
+}
+
+static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct om_rpc_resp resp;
+	ssize_t done = 0, n;
+	const u8 *data;
+
+	while (iov_iter_count(to)) {
+		size_t want = iov_iter_count(to);
+
+		n = omfs_read_call(file, iocb->ki_pos, want, &resp, &data);
+		if (n <= 0) {
+			if (!done)
+				done = n;
+			break;
+		}
+		n = copy_to_iter(data, n, to);
+		kvfree(resp.data);
+		if (!n) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		iocb->ki_pos += n;
+		done += n;
+		if (n < min_t(size_t, want, omfs_rsess(file_inode(file))->max_io))
+			break;		/* end of file, or a short copy */
+	}
+	return done;
+}
+
+static loff_t omfs_remote_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_lseek ls = { .offset = offset, .fid = rf->fid,
+				      .whence = whence };
+	struct omfs_wire_lseek_rsp lr;
+	struct omfs_wire_attr a;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	loff_t pos;
+	int err;
+
+	switch (whence) {
+	case SEEK_SET:
+	case SEEK_CUR:
+		return generic_file_llseek_size(file, offset, whence,
+						inode->i_sb->s_maxbytes, 0);
+	case SEEK_END:
+		err = omfs_getattr_fid(inode, &a);	/* the size now */
+		if (err)
+			return err;
+		return generic_file_llseek_size(file, offset, whence,
+						inode->i_sb->s_maxbytes,
+						i_size_read(inode));
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	err = omfs_msg_init(&m, OMFS_WIRE_LSEEK_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_lseek(omfs_msg_put(&m, OMFS_WIRE_LSEEK_LEN), &ls);
+	err = omfs_inode_call(inode, OMFS_WT_LSEEK, &m, OMFS_WIRE_LSEEK_RSP_LEN,
+			      &resp);
+	omfs_msg_free(&m);
+	if (err)
+		return err;
+	pos = omfs_wire_get_lseek_rsp(resp.data, resp.len, &lr) ? -EIO : lr.offset;
+	kvfree(resp.data);
+	if (pos < 0)
+		return pos;
+	return vfs_setpos(file, pos, inode->i_sb->s_maxbytes);
+}
+
+static int omfs_remote_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_readdir rd = { .fid = rf->fid,
+					.maxbytes = OMFS_READDIR_BYTES };
+	struct omfs_wire_dirent_view de;
+	struct omfs_wire_len_rsp lr;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	size_t off;
+	int err;
+
+	for (;;) {
+		rd.cookie = ctx->pos;
+		err = omfs_msg_init(&m, OMFS_WIRE_READDIR_LEN, 0);
+		if (err)
+			return err;
+		omfs_wire_put_readdir(omfs_msg_put(&m, OMFS_WIRE_READDIR_LEN),
+				      &rd);
+		err = omfs_inode_call(inode, OMFS_WT_READDIR, &m,
+				      OMFS_WIRE_LEN_RSP_LEN + rd.maxbytes,
+				      &resp);
+		omfs_msg_free(&m);
+		if (err)
+			return err;
+		if (omfs_wire_get_len_rsp(resp.data, resp.len, &lr) ||
+		    lr.len != resp.len - OMFS_WIRE_LEN_RSP_LEN ||
+		    omfs_wire_check_dirents((u8 *)resp.data +
+					    OMFS_WIRE_LEN_RSP_LEN, lr.len)) {
+			kvfree(resp.data);
+			return -EIO;
+		}
+		if (!lr.len) {
+			kvfree(resp.data);
+			return 0;	/* the end */
+		}
+		/* Every entry was checked above, before any is emitted. */
+		off = 0;
+		while (omfs_wire_next_dirent((u8 *)resp.data +
+					     OMFS_WIRE_LEN_RSP_LEN, lr.len,
+					     &off, &de) > 0) {
+			if (!dir_emit(ctx, de.name, de.namelen, de.ino,
+				      de.type)) {
+				kvfree(resp.data);
+				return 0;
+			}
+			ctx->pos = de.next;
+		}
+		kvfree(resp.data);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap and exec                                                      */
+
+static int omfs_remote_read_folio(struct file *file, struct folio *folio)
+{
+	struct om_rpc_resp resp;
+	size_t len = folio_size(folio), done = 0;
+	loff_t pos = folio_pos(folio);
+	const u8 *data;
+	ssize_t n;
+	int err = 0;
+
+	while (done < len) {
+		/* A page at a time: kmap_local_folio() maps one. */
+		size_t chunk = min(len - done, PAGE_SIZE - offset_in_page(done));
+		void *kaddr;
+
+		n = omfs_read_call(file, pos + done, chunk, &resp, &data);
+		if (n <= 0) {
+			err = n;
+			break;
+		}
+		kaddr = kmap_local_folio(folio, done);
+		memcpy(kaddr, data, n);
+		kunmap_local(kaddr);
+		kvfree(resp.data);
+		done += n;
+		if (n < chunk)
+			break;		/* the end of the file */
+	}
+	if (!err) {
+		folio_zero_segment(folio, done, len);	/* past the end */
+		folio_mark_uptodate(folio);
+	}
+	folio_unlock(folio);
+	return err;
+}
+
+static const struct vm_operations_struct omfs_remote_vm_ops = {
+	.fault		= filemap_fault,
+	.map_pages	= filemap_map_pages,
+};
+
+/*
+ * Private mappings (exec's included) and shared read-only ones, from a
+ * page cache checked at open. A shared writable mapping would need writes
+ * to go back to the server page by page: refused, as FUSE does for
+ * direct I/O files.
+ */
+static int omfs_remote_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+		return -ENODEV;
+	if (vma->vm_flags & VM_SHARED)
+		om_vm_flags_clear(vma, VM_MAYWRITE);
+	file_accessed(file);
+	vma->vm_ops = &omfs_remote_vm_ops;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static const struct inode_operations omfs_remote_dir_iops = {
+	.lookup		= omfs_remote_lookup,
+	.getattr	= omfs_remote_getattr,
+	.permission	= omfs_remote_permission,
+	.setattr	= omfs_remote_setattr,
+	.listxattr	= omfs_remote_listxattr,
+	.create		= omfs_remote_create,
+	.mkdir		= omfs_remote_mkdir,
+	.mknod		= omfs_remote_mknod,
+	.symlink	= omfs_remote_symlink,
+	.link		= omfs_remote_link,
+	.unlink		= omfs_remote_unlink,
+	.rmdir		= omfs_remote_unlink,
+	.rename		= omfs_remote_rename,
+};
+
+static const struct inode_operations omfs_remote_file_iops = {
+	.getattr	= omfs_remote_getattr,
+	.permission	= omfs_remote_permission,
+	.setattr	= omfs_remote_setattr,
+	.listxattr	= omfs_remote_listxattr,
+};
+
+static const struct inode_operations omfs_remote_link_iops = {
+	.get_link	= omfs_remote_get_link,
+	.getattr	= omfs_remote_getattr,
+	.setattr	= omfs_remote_setattr,
+	.listxattr	= omfs_remote_listxattr,
+};
+
+static const struct file_operations omfs_remote_dir_fops = {
+	.open		= omfs_remote_open,
+	.release	= omfs_remote_release,
+	.iterate_shared	= omfs_remote_iterate,
+	.llseek		= generic_file_llseek,
+	.read		= generic_read_dir,
+	.unlocked_ioctl	= omfs_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static const struct file_operations omfs_remote_file_fops = {
+	.open		= omfs_remote_open,
+	.release	= omfs_remote_release,
+	.read_iter	= omfs_remote_read_iter,
+	.llseek		= omfs_remote_llseek,
+	.mmap		= omfs_remote_mmap,
+	.splice_read	= OM_SPLICE_READ,
+	.unlocked_ioctl	= omfs_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static const struct file_operations omfs_remote_special_fops = {
+	.open		= omfs_remote_open_special,
+};
+
+static const struct address_space_operations omfs_remote_aops = {
+	.read_folio	= omfs_remote_read_folio,
+};
+
+/* The link to a node went down: its session's fids are gone with it. */
+static int omfs_remote_event(struct notifier_block *nb, unsigned long event,
+			     void *data)
+{
+	const struct om_event_info *info = data;
+	struct omfs_session *s;
+
+	if (event != OM_EV_LINK_DOWN)
+		return NOTIFY_DONE;
+	s = xa_load(&omfs_sessions, info->node);
+	if (s) {
+		mutex_lock(&s->lock);
+		if (s->id) {
+			s->id = 0;
+			s->gen++;
+		}
+		mutex_unlock(&s->lock);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block omfs_remote_nb = {
+	.notifier_call = omfs_remote_event,
+};
+
+int omfs_remote_init(void)
+{
+	return om_register_notifier(&omfs_remote_nb);
+}
+
+/* No superblock is left, so no inode holds a session or a fid. */
+void omfs_remote_exit(void)
+{
+	struct omfs_session *s;
+	unsigned long node;
+	unsigned int i;
+
+	om_unregister_notifier(&omfs_remote_nb);
+	xa_for_each(&omfs_sessions, node, s) {
+		for (i = 0; i < OMFS_CRED_SLOTS; i++)
+			if (s->creds[i].cred)
+				put_cred(s->creds[i].cred);
+		WARN_ON(!ida_is_empty(&s->fids));
+		ida_destroy(&s->fids);
+		kfree(s);
+	}
+	xa_destroy(&omfs_sessions);
+	for (i = 0; i < omfs_nrdevs; i++)
+		free_anon_bdev(omfs_rdevs[i].dev);
+	kfree(omfs_rdevs);
+}
