@@ -496,6 +496,9 @@ static int omfs_local_xattr_set(const struct xattr_handler *handler,
 	const struct path *real;
 	int err;
 
+	/* As every other change of another node's files, for now. */
+	if (OMFS_I(inode)->kind == OMFS_I_REMOTE)
+		return -EROFS;
 	if (OMFS_I(inode)->kind != OMFS_I_LOCAL || !dentry->d_fsdata)
 		return -EOPNOTSUPP;
 	real = omfs_local_real(dentry);

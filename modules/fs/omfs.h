@@ -75,7 +75,7 @@ struct omfs_inode {
 			u16 node;
 			int err;	/* why it was not reached */
 		} down;
-		struct inode *real;	/* OMFS_I_LOCAL: referenced */
+		struct inode *real;	/* OMFS_I_LOCAL: borrowed from the dentry (local.h) */
 		struct omfs_remote_inode remote;	/* OMFS_I_REMOTE */
 	};
 	struct inode vfs;
