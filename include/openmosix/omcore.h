@@ -93,7 +93,6 @@ u16 om_rpc_req_node(const struct om_rpc_req *req);
 /* Which link to that node it came on: see OM_EV_LINK_DOWN. */
 u64 om_rpc_req_epoch(const struct om_rpc_req *req);
 const void *om_rpc_req_data(const struct om_rpc_req *req, size_t *len);
-bool om_rpc_req_oneway(const struct om_rpc_req *req);
 /* Answers (unless one-way) and frees @req; may sleep. */
 void om_rpc_reply(struct om_rpc_req *req, int status, const void *data,
 		  size_t len);

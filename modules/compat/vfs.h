@@ -88,23 +88,6 @@ static inline void om_inode_set_times(struct inode *inode,
 #define OM_SPLICE_READ		generic_file_splice_read
 #endif
 
-/* Write through the iterator of a file that is not ours (the real file of
- * a stacked one): freeze protection is the caller's job before 6.7. */
-static inline ssize_t om_iter_write(struct file *file, struct iov_iter *iter,
-				    loff_t *pos, rwf_t flags)
-{
-	ssize_t ret;
-
-#ifdef OM_HAVE_ITER_WRITE_FREEZE
-	ret = vfs_iter_write(file, iter, pos, flags);
-#else
-	file_start_write(file);
-	ret = vfs_iter_write(file, iter, pos, flags);
-	file_end_write(file);
-#endif
-	return ret;
-}
-
 static inline void om_vm_flags_clear(struct vm_area_struct *vma,
 				     vm_flags_t flags)
 {
@@ -120,13 +103,11 @@ static inline void om_vm_flags_clear(struct vm_area_struct *vma,
 #define om_fl_owner(fl)		((fl)->c.flc_owner)
 #define om_fl_type(fl)		((fl)->c.flc_type)
 #define om_fl_flags(fl)		((fl)->c.flc_flags)
-#define om_fl_pid(fl)		((fl)->c.flc_pid)
 #define om_fl_file(fl)		((fl)->c.flc_file)
 #else
 #define om_fl_owner(fl)		((fl)->fl_owner)
 #define om_fl_type(fl)		((fl)->fl_type)
 #define om_fl_flags(fl)		((fl)->fl_flags)
-#define om_fl_pid(fl)		((fl)->fl_pid)
 #define om_fl_file(fl)		((fl)->fl_file)
 #endif
 
@@ -145,7 +126,10 @@ static inline int om_getattr_real(const struct path *path, struct kstat *stat,
 	return vfs_getattr(path, stat, request_mask, flags);
 }
 
-/* vfs_iocb_iter_write() with freeze protection, as om_iter_write(). */
+/*
+ * vfs_iocb_iter_write() on a file that is not ours (the real file of a
+ * stacked one): freeze protection is the caller's job before 6.7.
+ */
 static inline ssize_t om_iocb_iter_write(struct file *file, struct kiocb *iocb,
 					 struct iov_iter *iter)
 {

@@ -234,12 +234,6 @@ const void *om_rpc_req_data(const struct om_rpc_req *req, size_t *len)
 }
 EXPORT_SYMBOL_GPL(om_rpc_req_data);
 
-bool om_rpc_req_oneway(const struct om_rpc_req *req)
-{
-	return req->oneway;
-}
-EXPORT_SYMBOL_GPL(om_rpc_req_oneway);
-
 void om_rpc_req_free(struct om_rpc_req *req)
 {
 	kvfree(req->data);

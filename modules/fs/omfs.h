@@ -97,7 +97,12 @@ extern const struct dentry_operations omfs_dentry_ops;
 extern const struct inode_operations omfs_root_iops;
 extern const struct file_operations omfs_root_fops;
 int omfs_node_revalidate(struct dentry *dentry, unsigned int flags);
-bool omfs_is_node_dir(const struct dentry *dentry);
+
+/* /mfs/<id>: a child of the root (whose own parent is itself). */
+static inline bool omfs_is_node_dir(const struct dentry *dentry)
+{
+	return dentry->d_parent == dentry->d_sb->s_root && !IS_ROOT(dentry);
+}
 
 /* task.c */
 int omfs_task_init(void);

@@ -137,14 +137,22 @@ static unsigned int omfs_timeo_ms(const struct super_block *sb)
 	return READ_ONCE(OMFS_SB(sb)->opts.timeo) * MSEC_PER_SEC;
 }
 
-/* Forgets the session if it is still generation @gen: its fids are stale. */
-static void omfs_session_detach(struct omfs_session *s, u64 gen)
+/* Ends the session: every fid of it is stale from now on. */
+static void omfs_session_end_locked(struct omfs_session *s)
 {
-	mutex_lock(&s->lock);
-	if (s->gen == gen && s->id) {
+	lockdep_assert_held(&s->lock);
+	if (s->id) {
 		s->id = 0;
 		s->gen++;
 	}
+}
+
+/* Ends the session if it is still generation @gen. */
+static void omfs_session_detach(struct omfs_session *s, u64 gen)
+{
+	mutex_lock(&s->lock);
+	if (s->gen == gen)
+		omfs_session_end_locked(s);
 	mutex_unlock(&s->lock);
 }
 
@@ -798,15 +806,13 @@ static int omfs_remote_getattr(struct om_idmap *idmap,
 	int err;
 
 	err = omfs_getattr_fid(inode, &a);
-	if (err && OMFS_I(inode)->remote.fid == OMFS_ROOT_FID &&
-	    (err == -EHOSTDOWN || err == -ECONNREFUSED || err == -ETIMEDOUT)) {
-		/* /mfs/<node> of a node gone: as last seen, so `ls -l /mfs` works. */
-		om_generic_fillattr(inode, request_mask, stat);
-		return 0;
-	}
-	if (err)
+	/* /mfs/<node> of a node gone: as last seen, so `ls -l /mfs` works. */
+	if (err && !(OMFS_I(inode)->remote.fid == OMFS_ROOT_FID &&
+		     omfs_node_unreachable(err)))
 		return err;
 	om_generic_fillattr(inode, request_mask, stat);
+	if (err)
+		return 0;
 	/* The server's own figures, where the inode keeps them differently. */
 	stat->dev = omfs_remote_dev(inode->i_sb, omfs_rsess(inode)->node,
 				    a.dev);
@@ -1423,10 +1429,7 @@ static int omfs_remote_event(struct notifier_block *nb, unsigned long event,
 	s = xa_load(&omfs_sessions, info->node);
 	if (s) {
 		mutex_lock(&s->lock);
-		if (s->id) {
-			s->id = 0;
-			s->gen++;
-		}
+		omfs_session_end_locked(s);
 		mutex_unlock(&s->lock);
 	}
 	return NOTIFY_OK;

@@ -11,6 +11,14 @@ struct kstatfs;
 int omfs_remote_init(void);
 void omfs_remote_exit(void);
 
+/* The errors that mean the node, not the operation, failed. */
+static inline bool omfs_node_unreachable(int err)
+{
+	return err == -EHOSTDOWN ||	/* no link to it */
+	       err == -ETIMEDOUT ||	/* no answer from it */
+	       err == -ECONNREFUSED;	/* it serves no files (nomfs, no omfs) */
+}
+
 /* ->lookup of /mfs/<node> for another node: attaches to its server. */
 struct dentry *omfs_remote_lookup_root(struct dentry *dentry, u16 node);
 /* The node directory still belongs to the node's current session. */

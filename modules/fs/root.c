@@ -156,14 +156,9 @@ static struct dentry *omfs_lookup_remote(struct super_block *sb,
 {
 	struct dentry *res = omfs_remote_lookup_root(dentry, node);
 
-	switch (IS_ERR(res) ? PTR_ERR(res) : 0) {
-	case -EHOSTDOWN:		/* no link to it */
-	case -ETIMEDOUT:		/* no answer from it */
-	case -ECONNREFUSED:		/* it serves no files (nomfs, no omfs) */
+	if (IS_ERR(res) && omfs_node_unreachable(PTR_ERR(res)))
 		return omfs_lookup_down(sb, dentry, node, PTR_ERR(res));
-	default:
-		return res;
-	}
+	return res;
 }
 
 static struct dentry *omfs_root_lookup(struct inode *dir, struct dentry *dentry,
@@ -244,11 +239,6 @@ static int omfs_root_iterate(struct file *file, struct dir_context *ctx)
 		ctx->pos++;
 	}
 	return 0;
-}
-
-bool omfs_is_node_dir(const struct dentry *dentry)
-{
-	return dentry->d_parent == dentry->d_sb->s_root && !IS_ROOT(dentry);
 }
 
 const struct inode_operations omfs_root_iops = {

@@ -138,7 +138,7 @@ static const struct super_operations omfs_super_ops = {
 /* Local dentries, negative ones too, carry their real path; remote ones none. */
 static int omfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
-	if (dentry->d_parent == dentry->d_sb->s_root)
+	if (omfs_is_node_dir(dentry))
 		return omfs_node_revalidate(dentry, flags);
 	if (dentry->d_fsdata)
 		return omfs_local_revalidate(dentry, flags);
