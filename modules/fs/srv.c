@@ -7,10 +7,12 @@
  * handler of its type checks the frame, finds the session and the fids it
  * names, takes references, reserves the fid it makes (PENDING) and queues
  * the request; everything in arrival order, so that a CLUNK never
- * overtakes an earlier request that uses the fid. A server thread (a work
- * item of omfs_srv_wq) then executes it under the requester's identity
- * and answers. Each peer has at most half the threads; what is beyond
- * waits in its session's backlog.
+ * overtakes an earlier request that uses the fid. A server thread then
+ * executes it under the requester's identity and answers. Each peer has
+ * at most half the threads; what is beyond waits in its session's backlog.
+ * The threads are kthreads of omfs's own, each with a private fs_struct
+ * (as nfsd's): a create's umask is the requester's, which the file system
+ * reads from current->fs, and a hung file system stalls no kworker.
  *
  * A session belongs to one peer and one link to it (the link's epoch):
  * ATTACH makes it, replacing the peer's older one; DETACH, the link going
@@ -32,6 +34,8 @@
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
 #include <linux/file.h>
+#include <linux/freezer.h>
+#include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -44,7 +48,8 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
-#include <linux/workqueue.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/xattr.h>
 #include <openmosix/omcore.h>
@@ -96,18 +101,22 @@ struct omfs_srv_session {
 	struct list_head backlog;	/* of struct omfs_srv_work */
 };
 
+/* CREATE makes two fids: the object's and its open file's. */
+#define OMFS_SRV_NEWFIDS	2
+
 /* One request between its handler and its answer. */
 struct omfs_srv_work {
-	struct work_struct work;
-	struct list_head node;		/* in the session's backlog */
+	struct list_head node;		/* in the session's backlog or the run queue */
 	struct om_rpc_req *req;
 	u8 type;
 	struct omfs_srv_session *s;	/* referenced */
 	struct omfs_srv_cred *cred;	/* referenced; NULL for ATTACH */
 	int (*exec)(struct omfs_srv_work *w);
 	struct omfs_srv_fid *fid;	/* the object, referenced */
-	struct omfs_srv_fid *newfid;	/* reserved by this request */
-	u32 newfid_id;
+	struct omfs_srv_fid *fid2;	/* a second one (LINK, RENAME, SETATTR) */
+	/* Reserved by this request, in the order the request names them. */
+	struct omfs_srv_fid *newfid[OMFS_SRV_NEWFIDS];
+	u32 newfid_id[OMFS_SRV_NEWFIDS];
 	union omfs_wire_args a;		/* the request's fixed struct */
 	struct omfs_wire_tail tails[OMFS_WIRE_TAILS];	/* in the payload */
 	char name[OMFS_NAME_MAX + 1];	/* tails[0] NUL-terminated */
@@ -118,16 +127,22 @@ struct omfs_srv_work {
 	u8 small[OMFS_WIRE_ATTACH_RSP_LEN];
 };
 
-static struct workqueue_struct *omfs_srv_wq;
+/*
+ * The server threads and what they take work from: requests to run (the
+ * run queue) and fids whose last reference went (omfs_srv_dead_fids).
+ */
+static struct task_struct **omfs_srv_threads;
+static unsigned int omfs_srv_nr_threads;
 static unsigned int omfs_srv_peer_threads;	/* running per peer, at most */
+static LIST_HEAD(omfs_srv_runq);		/* of struct omfs_srv_work */
+static DEFINE_SPINLOCK(omfs_srv_runq_lock);
+static DECLARE_WAIT_QUEUE_HEAD(omfs_srv_wait);
 
 static DEFINE_XARRAY(omfs_srv_sessions);	/* node -> session */
 static DEFINE_MUTEX(omfs_srv_sessions_lock);	/* changes of it */
 
 /* The last references to fids, dropped in a server thread. */
 static LLIST_HEAD(omfs_srv_dead_fids);
-static void omfs_srv_free_fids(struct work_struct *work);
-static DECLARE_WORK(omfs_srv_free_work, omfs_srv_free_fids);
 
 static atomic_t omfs_srv_nr_sessions = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_fids = ATOMIC_INIT(0);
@@ -150,7 +165,7 @@ static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 	atomic_dec(&omfs_srv_nr_fids);
 }
 
-static void omfs_srv_free_fids(struct work_struct *work)
+static void omfs_srv_free_fids(void)
 {
 	struct llist_node *list = llist_del_all(&omfs_srv_dead_fids);
 	struct omfs_srv_fid *f, *next;
@@ -165,7 +180,7 @@ static void omfs_srv_fid_put(struct omfs_srv_fid *f)
 	if (!f || !refcount_dec_and_test(&f->ref))
 		return;
 	if (llist_add(&f->free_node, &omfs_srv_dead_fids))
-		queue_work(omfs_srv_wq, &omfs_srv_free_work);
+		wake_up(&omfs_srv_wait);
 }
 
 /* Fid @id of @s if its kind is one of @kinds, referenced; or -EBADFD. */
@@ -186,16 +201,21 @@ static struct omfs_srv_fid *omfs_srv_fid_get(struct omfs_srv_session *s,
 
 /*
  * Reserves fid @id of @s for the request @w makes it with: PENDING until
- * omfs_srv_fid_settle(). The fid must be free (-EPROTO otherwise).
+ * omfs_srv_fid_settle(). The fid must be free (-EPROTO otherwise). The
+ * first one reserved is w->newfid[0], the second w->newfid[1].
  */
 static int omfs_srv_fid_reserve(struct omfs_srv_work *w, u32 id)
 {
 	struct omfs_srv_session *s = w->s;
 	struct omfs_srv_fid *f;
+	unsigned int slot;
 	int err;
 
 	if (!id || id > OMFS_SRV_MAX_FIDS)
 		return -EPROTO;
+	slot = w->newfid[0] ? 1 : 0;
+	if (WARN_ON_ONCE(w->newfid[slot]))
+		return -EINVAL;
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
@@ -219,30 +239,34 @@ static int omfs_srv_fid_reserve(struct omfs_srv_work *w, u32 id)
 		omfs_srv_fid_put(f);
 		return err == -EBUSY ? -EPROTO : err;
 	}
-	w->newfid = f;
-	w->newfid_id = id;
+	w->newfid[slot] = f;
+	w->newfid_id[slot] = id;
 	return 0;
 }
 
 /*
- * The request that reserved @w->newfid is done: the fid becomes what it
- * made (@ok), or goes. A CLUNK or the session's end may have taken it
- * from the table meanwhile; then what it holds goes with the last put.
+ * The request that reserved @w->newfid[@slot] is done: the fid becomes
+ * what it made, if it made one (@ok and a path: CREATE of a symlink makes
+ * no open file), or goes and its id is free again. A CLUNK or the
+ * session's end may have taken it from the table meanwhile; then what it
+ * holds goes with the last put.
  */
-static void omfs_srv_fid_settle(struct omfs_srv_work *w, bool ok)
+static void omfs_srv_fid_settle_one(struct omfs_srv_work *w,
+				    unsigned int slot, bool ok)
 {
 	struct omfs_srv_session *s = w->s;
-	struct omfs_srv_fid *f = w->newfid;
+	struct omfs_srv_fid *f = w->newfid[slot];
 	bool drop = false;
 
 	if (!f)
 		return;
+	ok = ok && f->path.dentry;
 	mutex_lock(&s->lock);
-	if (xa_load(&s->fids, w->newfid_id) == f) {
+	if (xa_load(&s->fids, w->newfid_id[slot]) == f) {
 		if (ok) {
 			f->kind = f->file ? OMFS_FID_OPEN : OMFS_FID_OBJ;
 		} else {
-			xa_erase(&s->fids, w->newfid_id);
+			xa_erase(&s->fids, w->newfid_id[slot]);
 			s->nfids--;
 			drop = true;
 		}
@@ -251,7 +275,15 @@ static void omfs_srv_fid_settle(struct omfs_srv_work *w, bool ok)
 	if (drop)
 		omfs_srv_fid_put(f);
 	omfs_srv_fid_put(f);
-	w->newfid = NULL;
+	w->newfid[slot] = NULL;
+}
+
+static void omfs_srv_fid_settle(struct omfs_srv_work *w, bool ok)
+{
+	unsigned int i;
+
+	for (i = 0; i < OMFS_SRV_NEWFIDS; i++)
+		omfs_srv_fid_settle_one(w, i, ok);
 }
 
 /* ------------------------------------------------------------------ */
@@ -362,8 +394,6 @@ static struct omfs_srv_session *omfs_srv_session_get(u16 node, u64 epoch,
 /* ------------------------------------------------------------------ */
 /* Requests: from the handler to the answer                           */
 
-static void omfs_srv_work_fn(struct work_struct *work);
-
 /* A peer that sends what the protocol forbids: said once in a while. */
 static int omfs_srv_malformed(struct om_rpc_req *req, u8 type, int err)
 {
@@ -380,7 +410,6 @@ static struct omfs_srv_work *omfs_srv_work_new(struct om_rpc_req *req, u8 type,
 
 	if (!w)
 		return NULL;
-	INIT_WORK(&w->work, omfs_srv_work_fn);
 	INIT_LIST_HEAD(&w->node);
 	w->req = req;
 	w->type = type;
@@ -394,12 +423,22 @@ static void omfs_srv_work_free(struct omfs_srv_work *w)
 {
 	omfs_srv_fid_settle(w, false);
 	omfs_srv_fid_put(w->fid);
+	omfs_srv_fid_put(w->fid2);
 	omfs_srv_cred_put(w->cred);
 	if (w->s)
 		omfs_srv_session_put(w->s);
 	kvfree(w->rsp_buf);
 	kfree(w);
 	atomic_dec(&omfs_srv_nr_works);
+}
+
+/* Hands @w to the server threads. */
+static void omfs_srv_run(struct omfs_srv_work *w)
+{
+	spin_lock(&omfs_srv_runq_lock);
+	list_add_tail(&w->node, &omfs_srv_runq);
+	spin_unlock(&omfs_srv_runq_lock);
+	wake_up(&omfs_srv_wait);
 }
 
 /*
@@ -428,7 +467,7 @@ static int omfs_srv_queue(struct omfs_srv_work *w)
 	}
 	mutex_unlock(&s->lock);
 	if (run)
-		queue_work(omfs_srv_wq, &w->work);
+		omfs_srv_run(w);
 	return err;
 }
 
@@ -458,13 +497,11 @@ static void omfs_srv_done(struct omfs_srv_work *w)
 		s->running--;
 	mutex_unlock(&s->lock);
 	if (next)
-		queue_work(omfs_srv_wq, &next->work);
+		omfs_srv_run(next);
 }
 
-static void omfs_srv_work_fn(struct work_struct *work)
+static void omfs_srv_work_fn(struct omfs_srv_work *w)
 {
-	struct omfs_srv_work *w = container_of(work, struct omfs_srv_work,
-					       work);
 	const struct cred *cred, *old;
 	int err;
 
@@ -494,6 +531,115 @@ static void omfs_srv_work_fn(struct work_struct *work)
 		om_rpc_reply(w->req, 0, w->rsp, w->rsp_len);
 	omfs_srv_done(w);
 	omfs_srv_work_free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Server threads                                                     */
+
+static bool omfs_srv_has_work(void)
+{
+	return !list_empty_careful(&omfs_srv_runq) ||
+	       !llist_empty(&omfs_srv_dead_fids);
+}
+
+static struct omfs_srv_work *omfs_srv_next(void)
+{
+	struct omfs_srv_work *w;
+
+	spin_lock(&omfs_srv_runq_lock);
+	w = list_first_entry_or_null(&omfs_srv_runq, struct omfs_srv_work,
+				     node);
+	if (w)
+		list_del_init(&w->node);
+	spin_unlock(&omfs_srv_runq_lock);
+	return w;
+}
+
+struct omfs_srv_start {
+	struct completion done;
+	int err;
+};
+
+/*
+ * A server thread. Its fs_struct is its own (unshare_fs_struct(), as
+ * nfsd()), so that the umask a create sets in it is read by no one else.
+ * It sleeps freezable, as nfsd's, and never between taking a request and
+ * answering it. Asked to stop, it goes once nothing is left to do: the
+ * last one to stop runs what the others left (omfs_srv_exit()).
+ */
+static int omfs_srv_thread(void *data)
+{
+	struct omfs_srv_start *start = data;
+	struct omfs_srv_work *w;
+	int err;
+
+	err = unshare_fs_struct();
+	start->err = err;
+	complete(&start->done);		/* @start is gone after this */
+	if (err)
+		return err;
+	set_freezable();
+	for (;;) {
+		wait_event_freezable_exclusive(omfs_srv_wait,
+					       omfs_srv_has_work() ||
+					       kthread_should_stop());
+		omfs_srv_free_fids();
+		w = omfs_srv_next();
+		if (w) {
+			omfs_srv_work_fn(w);
+			cond_resched();
+		} else if (kthread_should_stop() && !omfs_srv_has_work()) {
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Stops the threads [0, @n), each once it has nothing left to do. */
+static void omfs_srv_stop_threads(unsigned int n)
+{
+	while (n--) {
+		kthread_stop(omfs_srv_threads[n]);
+		put_task_struct(omfs_srv_threads[n]);
+	}
+	kfree(omfs_srv_threads);
+	omfs_srv_threads = NULL;
+}
+
+/* @n threads, each with its own fs_struct before it takes any work. */
+static int omfs_srv_start_threads(unsigned int n)
+{
+	struct omfs_srv_start start;
+	struct task_struct *t;
+	unsigned int i;
+	int err = 0;
+
+	omfs_srv_threads = kcalloc(n, sizeof(*omfs_srv_threads), GFP_KERNEL);
+	if (!omfs_srv_threads)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		init_completion(&start.done);
+		t = kthread_run(omfs_srv_thread, &start, "omfs_srv/%u", i);
+		if (IS_ERR(t)) {
+			err = PTR_ERR(t);
+			break;
+		}
+		/* kthread_stop() of one that has returned needs the task. */
+		get_task_struct(t);
+		omfs_srv_threads[i] = t;
+		wait_for_completion(&start.done);
+		if (start.err) {
+			err = start.err;
+			i++;
+			break;
+		}
+	}
+	if (err) {
+		omfs_srv_stop_threads(i);
+		return err;
+	}
+	omfs_srv_nr_threads = n;
+	return 0;
 }
 
 /* An answer of @len bytes for @w to fill: 0 or -ENOMEM. */
@@ -587,7 +733,10 @@ err:
 	return ERR_PTR(omfs_srv_malformed(req, type, err));
 }
 
-/* The object fid @id of @w's request, of one of @kinds. */
+/*
+ * The object fid @id of @w's request, of one of @kinds: w->fid the first
+ * time, w->fid2 the second.
+ */
 static int omfs_srv_use_fid(struct omfs_srv_work *w, u32 id,
 			    unsigned int kinds)
 {
@@ -595,7 +744,10 @@ static int omfs_srv_use_fid(struct omfs_srv_work *w, u32 id,
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	w->fid = f;
+	if (!w->fid)
+		w->fid = f;
+	else
+		w->fid2 = f;
 	return 0;
 }
 
@@ -768,7 +920,7 @@ static int omfs_srv_exec_attach(struct omfs_srv_work *w)
 		path_put(&root);
 		return err;
 	}
-	w->newfid->path = root;
+	w->newfid[0]->path = root;
 	err = omfs_srv_rsp(w, OMFS_WIRE_ATTACH_RSP_LEN);
 	if (!err)
 		omfs_wire_put_attach_rsp(w->rsp, &rsp);
@@ -949,8 +1101,8 @@ static int omfs_srv_exec_lookup(struct omfs_srv_work *w)
 	err = omfs_srv_cross(&path);
 	if (!err)
 		err = omfs_srv_rsp_attr(w, &path);
-	if (!err && w->newfid)
-		w->newfid->path = path;		/* the fid's now */
+	if (!err && w->newfid[0])
+		w->newfid[0]->path = path;		/* the fid's now */
 	else
 		path_put(&path);
 	return err;
@@ -1094,7 +1246,7 @@ static int omfs_srv_rx_listxattr(struct om_rpc_req *req)
 }
 
 /* ------------------------------------------------------------------ */
-/* Open files: OPEN, READ, LSEEK, READDIR                             */
+/* Open files: OPEN, CREATE, READ, WRITE, FSYNC, FALLOCATE, LSEEK, READDIR */
 
 static bool omfs_srv_noexec(const struct path *path)
 {
@@ -1102,18 +1254,75 @@ static bool omfs_srv_noexec(const struct path *path)
 	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
 }
 
-/* The checks of fs/namei.c:may_open() for a read-only open (§7.5). */
+/* The MAY_* an open with @flags needs: an O_TRUNC open writes. */
+static int omfs_srv_open_acc(u32 flags)
+{
+	int acc;
+
+	switch (flags & OMFS_OF_ACCMODE) {
+	case OMFS_OF_WRONLY:
+		acc = MAY_WRITE;
+		break;
+	case OMFS_OF_RDWR:
+		acc = MAY_READ | MAY_WRITE;
+		break;
+	default:
+		acc = MAY_READ;
+		break;
+	}
+	if (flags & OMFS_OF_TRUNC)
+		acc |= MAY_WRITE;
+	return acc;
+}
+
+/* The O_* flags of the server's open for the wire's @flags. */
+static unsigned int omfs_srv_oflags(u32 flags)
+{
+	static const struct {
+		u32 wire;
+		unsigned int o;
+	} map[] = {
+		{ OMFS_OF_APPEND, O_APPEND },
+		{ OMFS_OF_TRUNC, O_TRUNC },
+		{ OMFS_OF_DIRECTORY, O_DIRECTORY },
+		{ OMFS_OF_NOATIME, O_NOATIME },
+		{ OMFS_OF_EXEC, __FMODE_EXEC },
+		{ OMFS_OF_SYNC, O_SYNC },
+		{ OMFS_OF_DSYNC, O_DSYNC },
+	};
+	unsigned int o = O_LARGEFILE, i;
+
+	switch (flags & OMFS_OF_ACCMODE) {
+	case OMFS_OF_WRONLY:
+		o |= O_WRONLY;
+		break;
+	case OMFS_OF_RDWR:
+		o |= O_RDWR;
+		break;
+	}
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (flags & map[i].wire)
+			o |= map[i].o;
+	return o;
+}
+
+/* The checks of fs/namei.c:may_open() (§7.5). */
 static int omfs_srv_may_open(const struct path *path, u32 flags)
 {
 	struct om_idmap *idmap = om_mnt_idmap(path->mnt);
 	struct inode *inode = d_inode(path->dentry);
-	int acc = MAY_READ;
+	int acc = omfs_srv_open_acc(flags);
 	int err;
 
+	/* open_exec() reads; nothing else opens for exec. */
+	if ((flags & OMFS_OF_EXEC) && (acc & MAY_WRITE))
+		return -EINVAL;
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFLNK:
 		return -ELOOP;		/* the client follows it itself */
 	case S_IFDIR:
+		if (acc & MAY_WRITE)
+			return -EISDIR;
 		if (flags & OMFS_OF_EXEC)
 			return -EACCES;
 		break;
@@ -1133,33 +1342,94 @@ static int omfs_srv_may_open(const struct path *path, u32 flags)
 	err = inode_permission(idmap, inode, MAY_OPEN | acc);
 	if (err)
 		return err;
+	/* An append-only file is written at its end only, never truncated. */
+	if (IS_APPEND(inode) &&
+	    (((acc & MAY_WRITE) && !(flags & OMFS_OF_APPEND)) ||
+	     (flags & OMFS_OF_TRUNC)))
+		return -EPERM;
 	if ((flags & OMFS_OF_NOATIME) && !inode_owner_or_capable(idmap, inode))
 		return -EPERM;
 	return 0;
 }
 
-static int omfs_srv_exec_open(struct omfs_srv_work *w)
+/*
+ * fs/open.c:do_truncate(), which is not exported: the size of @path's
+ * inode set under its lock, privileges removed as a write would. Leases
+ * and delegations were broken by the caller (open, vfs_truncate()) or
+ * are broken here, waiting, as notify_change() does without an inode to
+ * hand back.
+ */
+static int omfs_srv_do_truncate(const struct path *path, loff_t length,
+				unsigned int time_attrs, struct file *file)
 {
-	const struct path *path = &w->fid->path;
-	u32 flags = w->a.open.flags;
-	struct omfs_srv_fid *f = w->newfid;
-	unsigned int oflags = O_RDONLY | O_LARGEFILE;
+	struct om_idmap *idmap = om_mnt_idmap(path->mnt);
+	struct inode *inode = d_inode(path->dentry);
+	struct iattr ia = {
+		.ia_valid = ATTR_SIZE | ATTR_KILL_PRIV | time_attrs,
+		.ia_size = length,
+	};
+	int kill, err;
+
+	if (length < 0)
+		return -EINVAL;
+	if (file) {
+		ia.ia_file = file;
+		ia.ia_valid |= ATTR_FILE;
+	}
+	inode_lock(inode);
+	/* notify_change() drops ATTR_KILL_PRIV when there is none to kill. */
+	kill = setattr_should_drop_suidgid(idmap, inode);
+	if (kill)
+		ia.ia_valid |= kill | ATTR_FORCE;
+	err = notify_change(idmap, path->dentry, &ia, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
+/*
+ * O_TRUNC: dentry_open() leaves it to its caller, as do_open() leaves it
+ * to handle_truncate(). Only a regular file is truncated; one being run
+ * is ETXTBSY. (security_file_truncate() and security_path_truncate() are
+ * not exported: the LSMs' inode_setattr hook in notify_change() remains.)
+ */
+static int omfs_srv_open_truncate(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	int err;
+
+	if (!S_ISREG(inode->i_mode))
+		return 0;
+	err = mnt_want_write(file->f_path.mnt);
+	if (err)
+		return err;
+	err = get_write_access(inode);
+	if (!err) {
+		err = omfs_srv_do_truncate(&file->f_path, 0, ATTR_MTIME |
+					   ATTR_CTIME | ATTR_OPEN, file);
+		put_write_access(inode);
+	}
+	mnt_drop_write(file->f_path.mnt);
+	return err;
+}
+
+/* Opens @path with the wire's @flags into the new fid @f (OPEN, CREATE). */
+static int omfs_srv_open(const struct path *path, u32 flags,
+			 struct omfs_srv_fid *f)
+{
 	struct file *file;
 	int err;
 
 	err = omfs_srv_may_open(path, flags);
 	if (err)
 		return err;
-	if (flags & OMFS_OF_DIRECTORY)
-		oflags |= O_DIRECTORY;
-	if (flags & OMFS_OF_NOATIME)
-		oflags |= O_NOATIME;
-	if (flags & OMFS_OF_EXEC)
-		oflags |= __FMODE_EXEC;
-	/* security_file_open() and break_lease() happen in there. */
-	file = dentry_open(path, oflags, current_cred());
+	/*
+	 * security_file_open(), break_lease() and, for writing, the mount's
+	 * write access and the inode's (ETXTBSY) happen in there.
+	 */
+	file = dentry_open(path, omfs_srv_oflags(flags), current_cred());
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	/* From here on the fid's: it goes with them if this fails. */
 	f->file = file;
 	f->path = *path;
 	path_get(&f->path);
@@ -1170,26 +1440,151 @@ static int omfs_srv_exec_open(struct omfs_srv_work *w)
 			return err;
 		f->exec_denied = true;
 	}
-	return omfs_srv_rsp_attr(w, path);
+	if (flags & OMFS_OF_TRUNC)
+		return omfs_srv_open_truncate(file);
+	return 0;
+}
+
+static int omfs_srv_exec_open(struct omfs_srv_work *w)
+{
+	const struct path *path = &w->fid->path;
+	int err;
+
+	err = omfs_srv_open(path, w->a.open.flags, w->newfid[0]);
+	if (!err)
+		err = omfs_srv_rsp_attr(w, path);
+	return err;
 }
 
 static int omfs_srv_rx_open(struct om_rpc_req *req)
 {
 	struct omfs_srv_work *w;
-	u32 flags;
 	int err;
 
 	w = omfs_srv_begin(req, OMFS_WT_OPEN, true, omfs_srv_exec_open);
 	if (IS_ERR(w))
 		return PTR_ERR(w);
-	flags = w->a.open.flags;
-	/* Read-only for now: phase 3 of the design brings writing. */
-	if ((flags & OMFS_OF_ACCMODE) != OMFS_OF_RDONLY ||
-	    (flags & OMFS_OF_TRUNC))
-		return omfs_srv_finish(w, -EROFS);
 	err = omfs_srv_use_fid(w, w->a.open.fid, OMFS_FID_ANY);
 	if (!err)
 		err = omfs_srv_fid_reserve(w, w->a.open.newfid);
+	return omfs_srv_finish(w, err);
+}
+
+/* CREATE's answer: what became of the name, and the object's attributes. */
+static int omfs_srv_rsp_create(struct omfs_srv_work *w, u32 result)
+{
+	struct omfs_wire_create_rsp rsp = { .result = result };
+	int err;
+
+	err = omfs_srv_getattr(&w->newfid[0]->path, &rsp.attr);
+	if (!err)
+		err = omfs_srv_rsp(w, OMFS_WIRE_CREATE_RSP_LEN);
+	if (!err)
+		omfs_wire_put_create_rsp(w->rsp, &rsp);
+	return err;
+}
+
+/*
+ * CREATE of a name that exists, at @path (referenced, the object fid's
+ * now): O_EXCL refuses it, a symlink is the client's to follow, a
+ * directory cannot be opened with O_CREAT (do_open()), anything else is
+ * opened as OPEN does.
+ */
+static int omfs_srv_create_existing(struct omfs_srv_work *w, struct path *path)
+{
+	u32 flags = w->a.create.flags;
+	int err;
+
+	w->newfid[0]->path = *path;
+	if (flags & OMFS_OF_EXCL)
+		return -EEXIST;
+	err = omfs_srv_cross(&w->newfid[0]->path);
+	if (err)
+		return err;
+	path = &w->newfid[0]->path;
+	if (d_is_symlink(path->dentry))
+		return omfs_srv_rsp_create(w, OMFS_CR_EXISTS_NOT_OPENED);
+	if (d_is_dir(path->dentry))
+		return -EISDIR;
+	err = omfs_srv_open(path, flags, w->newfid[1]);
+	if (!err)
+		err = omfs_srv_rsp_create(w, OMFS_CR_OPENED);
+	return err;
+}
+
+/*
+ * CREATE of a name that does not exist: file_open_root() with O_EXCL, so
+ * that lookup_open() makes it, with the file system's ->atomic_open when
+ * it has one, and the umask (of this thread's fs_struct) or the default
+ * ACL applied by the VFS and the file system as for open(2). -EEXIST if
+ * the name appeared meanwhile.
+ */
+static int omfs_srv_create_new(struct omfs_srv_work *w)
+{
+	const struct omfs_wire_create *c = &w->a.create;
+	struct omfs_srv_fid *obj = w->newfid[0], *open = w->newfid[1];
+	struct file *file;
+
+	current->fs->umask = c->umask;
+	file = file_open_root(&w->fid->path, w->name,
+			      (omfs_srv_oflags(c->flags) & ~O_TRUNC) |
+			      O_CREAT | O_EXCL | O_NOFOLLOW, c->mode);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	open->file = file;
+	open->path = file->f_path;
+	path_get(&open->path);
+	obj->path = file->f_path;
+	path_get(&obj->path);
+	return omfs_srv_rsp_create(w, OMFS_CR_CREATED);
+}
+
+/* Each of the two ways once: a name made or removed meanwhile changes it. */
+static int omfs_srv_exec_create(struct omfs_srv_work *w)
+{
+	const struct path *dir = &w->fid->path;
+	struct path path;
+	int tries, err = 0;
+
+	if (!d_can_lookup(dir->dentry))
+		return -ENOTDIR;
+	for (tries = 0; tries < 2; tries++) {
+		path.dentry = lookup_one_unlocked(om_mnt_idmap(dir->mnt),
+						  w->name, dir->dentry,
+						  w->a.create.namelen);
+		if (IS_ERR(path.dentry))
+			return PTR_ERR(path.dentry);
+		if (d_is_positive(path.dentry)) {
+			path.mnt = mntget(dir->mnt);
+			return omfs_srv_create_existing(w, &path);
+		}
+		dput(path.dentry);
+		err = omfs_srv_create_new(w);
+		if (err != -EEXIST)
+			break;
+	}
+	return err;
+}
+
+static int omfs_srv_rx_create(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_CREATE, true, omfs_srv_exec_create);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	memcpy(w->name, w->tails[0].data, w->tails[0].len);
+	/* A create opens a file: not a directory, not for exec (open(2)). */
+	err = 0;
+	if (w->a.create.flags & (OMFS_OF_DIRECTORY | OMFS_OF_EXEC))
+		err = -EINVAL;
+	if (!err)
+		err = omfs_srv_use_fid(w, w->a.create.dirfid, OMFS_FID_ANY);
+	if (!err)
+		err = omfs_srv_fid_reserve(w, w->a.create.objfid);
+	if (!err)
+		err = omfs_srv_fid_reserve(w, w->a.create.openfid);
 	return omfs_srv_finish(w, err);
 }
 
@@ -1236,6 +1631,141 @@ static int omfs_srv_rx_read(struct om_rpc_req *req)
 		err = -EPROTO;		/* past what ATTACH announced */
 	if (!err)
 		err = omfs_srv_use_fid(w, w->a.io.fid, BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}
+
+/*
+ * A positioned write of the request's data. The kiocb's flags are the
+ * request's, not the open file's: IOCB_APPEND makes the file system
+ * write at its end under its inode lock (generic_write_checks()), atomic
+ * against every other writer, and ki_pos tells where that was; the sync
+ * flags make it write through before answering. The file's own sync
+ * (O_SYNC, O_DSYNC, a sync inode) stays.
+ */
+static int omfs_srv_exec_write(struct omfs_srv_work *w)
+{
+	struct omfs_wire_write_rsp rsp = {};
+	struct file *file = w->fid->file;
+	struct inode *inode = file_inode(file);
+	u32 flags = w->a.io.flags;
+	struct omfs_wire_attr a;
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	struct kvec kvec;
+	ssize_t n;
+	int err;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	/* What fcntl(F_SETFL) would not let go of O_APPEND for. */
+	if (IS_APPEND(inode) && !(flags & OMFS_IO_APPEND))
+		return -EPERM;
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_flags &= ~IOCB_APPEND;
+	if (flags & OMFS_IO_APPEND)
+		kiocb.ki_flags |= IOCB_APPEND;
+	if (flags & OMFS_IO_DSYNC)
+		kiocb.ki_flags |= IOCB_DSYNC;
+	if (flags & OMFS_IO_SYNC)
+		kiocb.ki_flags |= IOCB_DSYNC | IOCB_SYNC;
+	kiocb.ki_pos = w->a.io.offset;
+	/* The codec made the data w->a.io.count bytes; the request keeps it. */
+	kvec.iov_base = (void *)w->tails[0].data;
+	kvec.iov_len = w->a.io.count;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kvec, 1, kvec.iov_len);
+	/* Freeze protection, rw_verify_area(), fsnotify. Short is fine. */
+	n = om_iocb_iter_write(file, &kiocb, &iter);
+	if (n < 0)
+		return n;
+	rsp.count = n;
+	rsp.pos = kiocb.ki_pos;
+	/*
+	 * What the file is after it. The write is done: should the file
+	 * system fail to tell, the size is the inode's and the cookie 0,
+	 * which the client takes for a change like any other.
+	 */
+	if (!omfs_srv_getattr(&file->f_path, &a)) {
+		rsp.size = a.size;
+		rsp.change = a.change;
+	} else {
+		rsp.size = i_size_read(inode);
+	}
+	err = omfs_srv_rsp(w, OMFS_WIRE_WRITE_RSP_LEN);
+	if (!err)
+		omfs_wire_put_write_rsp(w->rsp, &rsp);
+	return err;
+}
+
+static int omfs_srv_rx_write(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err = 0;
+
+	w = omfs_srv_begin(req, OMFS_WT_WRITE, true, omfs_srv_exec_write);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	if (w->a.io.count > OMFS_SRV_MAX_IO || w->a.io.offset > LLONG_MAX)
+		err = -EPROTO;		/* past what ATTACH announced */
+	if (!err)
+		err = omfs_srv_use_fid(w, w->a.io.fid, BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}
+
+/* Any open file, as fsync(2); the codec checked start <= end <= LLONG_MAX. */
+static int omfs_srv_exec_fsync(struct omfs_srv_work *w)
+{
+	const struct omfs_wire_fsync *fs = &w->a.fsync;
+
+	return vfs_fsync_range(w->fid->file, fs->start, fs->end,
+			       !!(fs->flags & OMFS_FSYNC_DATASYNC));
+}
+
+static int omfs_srv_rx_fsync(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_FSYNC, true, omfs_srv_exec_fsync);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.fsync.fid, BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}
+
+/*
+ * The mode's bits are Linux's FALLOC_FL_*, which vfs_fallocate() checks
+ * in their combinations, as it checks the range, FMODE_WRITE, append-only
+ * and immutable files; it takes freeze protection itself.
+ */
+static int omfs_srv_exec_fallocate(struct omfs_srv_work *w)
+{
+	const struct omfs_wire_fallocate *fa = &w->a.fallocate;
+	struct file *file = w->fid->file;
+	int err;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	err = vfs_fallocate(file, fa->mode, fa->offset, fa->len);
+	if (!err)
+		err = omfs_srv_rsp_attr(w, &file->f_path);
+	return err;
+}
+
+static int omfs_srv_rx_fallocate(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err = 0;
+
+	w = omfs_srv_begin(req, OMFS_WT_FALLOCATE, true,
+			   omfs_srv_exec_fallocate);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	/* No loff_t is larger: what the client cannot have meant. */
+	if (w->a.fallocate.offset > LLONG_MAX || w->a.fallocate.len > LLONG_MAX)
+		err = -EPROTO;
+	if (!err)
+		err = omfs_srv_use_fid(w, w->a.fallocate.fid,
+				       BIT(OMFS_FID_OPEN));
 	return omfs_srv_finish(w, err);
 }
 
@@ -1379,7 +1909,664 @@ static int omfs_srv_rx_readdir(struct om_rpc_req *req)
 }
 
 /* ------------------------------------------------------------------ */
-/* xattrs: GETXATTR, LISTXATTR                                        */
+/* Attributes: SETATTR                                                */
+
+/*
+ * struct iattr for the wire's: what to change, and the new values. The
+ * ids are init_user_ns ones, as chown(2) of a caller there has them (the
+ * vfsuid of a caller that sees the mount unmapped: chown_common()).
+ * Changing times without ATTR_TOUCH is setting them explicitly
+ * (ATTR_TIMES_SET, as vfs_utimes() with times): only the owner may, while
+ * ATTR_TOUCH lets anyone who may write (may_setattr()). ATTR_FORCE never
+ * comes from the wire.
+ */
+static int omfs_srv_iattr(const struct omfs_wire_setattr *sa,
+			  struct iattr *ia)
+{
+	static const struct {
+		u32 wire;
+		unsigned int attr;
+	} map[] = {
+		{ OMFS_SA_MODE, ATTR_MODE },
+		{ OMFS_SA_UID, ATTR_UID },
+		{ OMFS_SA_GID, ATTR_GID },
+		{ OMFS_SA_SIZE, ATTR_SIZE },
+		{ OMFS_SA_ATIME, ATTR_ATIME },
+		{ OMFS_SA_MTIME, ATTR_MTIME },
+		{ OMFS_SA_ATIME_SET, ATTR_ATIME_SET },
+		{ OMFS_SA_MTIME_SET, ATTR_MTIME_SET },
+		{ OMFS_SA_TOUCH, ATTR_TOUCH },
+		{ OMFS_SA_KILL_SUID, ATTR_KILL_SUID },
+		{ OMFS_SA_KILL_SGID, ATTR_KILL_SGID },
+		{ OMFS_SA_KILL_PRIV, ATTR_KILL_PRIV },
+	};
+	unsigned int i, v = 0;
+	kuid_t uid;
+	kgid_t gid;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (sa->valid & map[i].wire)
+			v |= map[i].attr;
+	/* A mode with a kill bit is BUG() in notify_change(). */
+	if ((v & ATTR_MODE) && (v & (ATTR_KILL_SUID | ATTR_KILL_SGID)))
+		return -EINVAL;
+	if ((v & (ATTR_ATIME_SET | ATTR_MTIME_SET | ATTR_TOUCH)) &&
+	    !(v & (ATTR_ATIME | ATTR_MTIME)))
+		return -EINVAL;
+	if ((v & (ATTR_ATIME | ATTR_MTIME)) && !(v & ATTR_TOUCH))
+		v |= ATTR_TIMES_SET;
+	memset(ia, 0, sizeof(*ia));
+	if (v & ATTR_UID) {
+		uid = make_kuid(&init_user_ns, sa->uid);
+		if (!uid_valid(uid))
+			return -EINVAL;
+		ia->ia_vfsuid = VFSUIDT_INIT(uid);
+	}
+	if (v & ATTR_GID) {
+		gid = make_kgid(&init_user_ns, sa->gid);
+		if (!gid_valid(gid))
+			return -EINVAL;
+		ia->ia_vfsgid = VFSGIDT_INIT(gid);
+	}
+	ia->ia_mode = sa->mode & S_IALLUGO;
+	ia->ia_size = sa->size;
+	ia->ia_atime.tv_sec = sa->atime_sec;
+	ia->ia_atime.tv_nsec = sa->atime_nsec;
+	ia->ia_mtime.tv_sec = sa->mtime_sec;
+	ia->ia_mtime.tv_nsec = sa->mtime_nsec;
+	/* Every change of attributes is one of ctime, as in each syscall. */
+	ia->ia_valid = v | ATTR_CTIME;
+	return 0;
+}
+
+/*
+ * What the real inode's privileges make of @ia, with it locked: the
+ * client's i_mode lacks the set-ID bits (§8.2), so chown's privilege
+ * removal is decided here, as chown_common() does, and a chmod keeps the
+ * file type.
+ */
+static void omfs_srv_iattr_locked(struct iattr *ia, struct inode *inode,
+				  struct om_idmap *idmap)
+{
+	if (ia->ia_valid & ATTR_MODE)
+		ia->ia_mode = (ia->ia_mode & S_IALLUGO) |
+			      (inode->i_mode & ~S_IALLUGO);
+	else if ((ia->ia_valid & (ATTR_UID | ATTR_GID)) &&
+		 !S_ISDIR(inode->i_mode))
+		ia->ia_valid |= ATTR_KILL_SUID | ATTR_KILL_PRIV |
+				setattr_should_drop_sgid(idmap, inode);
+}
+
+/* notify_change() of @path, as chmod, chown and utimensat do it. */
+static int omfs_srv_notify_change(const struct path *path,
+				  const struct iattr *attr)
+{
+	struct om_idmap *idmap = om_mnt_idmap(path->mnt);
+	struct inode *inode = d_inode(path->dentry);
+	struct inode *delegated = NULL;
+	struct iattr ia;
+	int err;
+
+	err = mnt_want_write(path->mnt);
+	if (err)
+		return err;
+retry:
+	ia = *attr;
+	inode_lock(inode);
+	omfs_srv_iattr_locked(&ia, inode, idmap);
+	err = notify_change(idmap, path->dentry, &ia, &delegated);
+	inode_unlock(inode);
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
+	mnt_drop_write(path->mnt);
+	return err;
+}
+
+/*
+ * ftruncate(2) of @file: do_sys_ftruncate()'s checks, then do_truncate()
+ * under freeze protection (the file holds the mount's write access).
+ */
+static int omfs_srv_ftruncate(struct file *file, loff_t length)
+{
+	struct inode *inode = file_inode(file);
+	int err;
+
+	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE))
+		return -EINVAL;
+	if (IS_APPEND(inode))
+		return -EPERM;
+	sb_start_write(inode->i_sb);
+	err = omfs_srv_do_truncate(&file->f_path, length,
+				   ATTR_MTIME | ATTR_CTIME, file);
+	sb_end_write(inode->i_sb);
+	return err;
+}
+
+/*
+ * A size is set alone, with the open file (ftruncate) or by path
+ * (truncate(2): vfs_truncate(), with its own permission, lease and
+ * privilege handling); the kill bits that may come with it are decided
+ * here anyway, and the times are the truncate's.
+ */
+#define OMFS_SA_WITH_SIZE	(OMFS_SA_SIZE | OMFS_SA_ATIME | OMFS_SA_MTIME | \
+				 OMFS_SA_KILL_SUID | OMFS_SA_KILL_SGID | \
+				 OMFS_SA_KILL_PRIV)
+
+static int omfs_srv_exec_setattr(struct omfs_srv_work *w)
+{
+	const struct omfs_wire_setattr *sa = &w->a.setattr;
+	const struct path *path = &w->fid->path;
+	struct file *file = w->fid2 ? w->fid2->file : NULL;
+	struct iattr ia;
+	int err;
+
+	/* The open file is the object's. */
+	if (file && file_inode(file) != d_inode(path->dentry))
+		return -EINVAL;
+	err = omfs_srv_iattr(sa, &ia);
+	if (err)
+		return err;
+	if (sa->valid & OMFS_SA_SIZE) {
+		if ((sa->valid & ~OMFS_SA_WITH_SIZE) || sa->size > LLONG_MAX)
+			return -EINVAL;
+		if (file)
+			err = omfs_srv_ftruncate(file, sa->size);
+		else
+			err = vfs_truncate(path, sa->size);
+	} else if (sa->valid) {
+		if (file) {
+			ia.ia_file = file;
+			ia.ia_valid |= ATTR_FILE;
+		}
+		err = omfs_srv_notify_change(path, &ia);
+	}
+	if (!err)
+		err = omfs_srv_rsp_attr(w, path);
+	return err;
+}
+
+static int omfs_srv_rx_setattr(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_SETATTR, true, omfs_srv_exec_setattr);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.setattr.fid, OMFS_FID_ANY);
+	if (!err && w->a.setattr.openfid)
+		err = omfs_srv_use_fid(w, w->a.setattr.openfid,
+				       BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Names: MKDIR, MKNOD, SYMLINK, LINK, UNLINK, RMDIR, RENAME          */
+
+/*
+ * The start of a change of name @len bytes at @name in @dir, as
+ * filename_create() and do_unlinkat() do it: the mount's write access,
+ * the directory locked, the child looked up in it (search permission
+ * checked for the requester). Undone by omfs_srv_unlock_child().
+ */
+static struct dentry *omfs_srv_lock_child(const struct path *dir,
+					  const char *name, unsigned int len)
+{
+	struct dentry *child;
+	int err;
+
+	if (!d_can_lookup(dir->dentry))
+		return ERR_PTR(-ENOTDIR);
+	err = mnt_want_write(dir->mnt);
+	if (err)
+		return ERR_PTR(err);
+	inode_lock_nested(d_inode(dir->dentry), I_MUTEX_PARENT);
+	child = lookup_one(om_mnt_idmap(dir->mnt), name, dir->dentry, len);
+	if (IS_ERR(child)) {
+		inode_unlock(d_inode(dir->dentry));
+		mnt_drop_write(dir->mnt);
+	}
+	return child;
+}
+
+static void omfs_srv_unlock_child(const struct path *dir,
+				  struct dentry *child)
+{
+	dput(child);
+	inode_unlock(d_inode(dir->dentry));
+	mnt_drop_write(dir->mnt);
+}
+
+/*
+ * The object just made as @child in the locked @dir becomes the new fid
+ * of @w. Some file systems leave @child negative or unhashed and find the
+ * object on the next lookup: so does this.
+ */
+static int omfs_srv_made(struct omfs_srv_work *w, const struct path *dir,
+			 struct dentry *child, const char *name,
+			 unsigned int len)
+{
+	struct path *path = &w->newfid[0]->path;
+
+	if (d_really_is_negative(child) || d_unhashed(child)) {
+		child = lookup_one(om_mnt_idmap(dir->mnt), name, dir->dentry,
+				   len);
+		if (IS_ERR(child))
+			return PTR_ERR(child);
+		if (d_really_is_negative(child)) {
+			dput(child);
+			return -ENOENT;		/* removed meanwhile */
+		}
+	} else {
+		dget(child);
+	}
+	path->mnt = mntget(dir->mnt);
+	path->dentry = child;
+	return 0;
+}
+
+/*
+ * MKDIR, MKNOD and SYMLINK: @make makes the object as @child of the
+ * locked directory @dir. The umask is this thread's (fs->umask): the VFS
+ * applies it to @mode where the directory has no POSIX ACLs (its
+ * vfs_prepare_mode() on both kernels, as do_mkdirat() wants), and the
+ * file system's posix_acl_create() reads it where it has. The answer is
+ * the new object's attributes; its fid is the request's new one.
+ */
+static int omfs_srv_make(struct omfs_srv_work *w, const char *name,
+			 unsigned int len, u32 umask,
+			 int (*make)(struct omfs_srv_work *w, struct inode *dir,
+				     struct dentry *child))
+{
+	const struct path *dir = &w->fid->path;
+	struct dentry *child;
+	int err;
+
+	current->fs->umask = umask;
+	child = omfs_srv_lock_child(dir, name, len);
+	if (IS_ERR(child))
+		return PTR_ERR(child);
+	err = d_is_positive(child) ? -EEXIST : make(w, d_inode(dir->dentry),
+						    child);
+	if (!err)
+		err = omfs_srv_made(w, dir, child, name, len);
+	omfs_srv_unlock_child(dir, child);
+	if (!err)
+		err = omfs_srv_rsp_attr(w, &w->newfid[0]->path);
+	return err;
+}
+
+static int omfs_srv_mkdir(struct omfs_srv_work *w, struct inode *dir,
+			  struct dentry *child)
+{
+	return vfs_mkdir(om_mnt_idmap(w->fid->path.mnt), dir, child,
+			 w->a.mkdir.mode);
+}
+
+static int omfs_srv_exec_mkdir(struct omfs_srv_work *w)
+{
+	return omfs_srv_make(w, w->name, w->a.mkdir.namelen, w->a.mkdir.umask,
+			     omfs_srv_mkdir);
+}
+
+/*
+ * do_mknodat()'s: a regular file through vfs_create(), the rest through
+ * vfs_mknod(), which wants CAP_MKNOD (in the requester's cred: never
+ * from another node, whose cred carries file system capabilities only)
+ * for a device.
+ */
+static int omfs_srv_mknod(struct omfs_srv_work *w, struct inode *dir,
+			  struct dentry *child)
+{
+	struct om_idmap *idmap = om_mnt_idmap(w->fid->path.mnt);
+	const struct omfs_wire_mknod *mk = &w->a.mknod;
+	dev_t dev = 0;
+
+	switch (mk->mode & S_IFMT) {
+	case S_IFREG:
+		return vfs_create(idmap, dir, child, mk->mode, true);
+	case S_IFCHR:
+	case S_IFBLK:
+		dev = huge_decode_dev(mk->rdev);
+		if (huge_encode_dev(dev) != mk->rdev)
+			return -EINVAL;	/* no device number of Linux */
+		break;
+	}
+	return vfs_mknod(idmap, dir, child, mk->mode, dev);
+}
+
+static int omfs_srv_exec_mknod(struct omfs_srv_work *w)
+{
+	return omfs_srv_make(w, w->name, w->a.mknod.namelen, w->a.mknod.umask,
+			     omfs_srv_mknod);
+}
+
+static int omfs_srv_symlink(struct omfs_srv_work *w, struct inode *dir,
+			    struct dentry *child)
+{
+	char *target;
+	int err;
+
+	/* NUL-terminated for the file system; the codec checked it has none. */
+	target = kmemdup_nul(w->tails[1].data, w->tails[1].len, GFP_KERNEL);
+	if (!target)
+		return -ENOMEM;
+	err = vfs_symlink(om_mnt_idmap(w->fid->path.mnt), dir, child, target);
+	kfree(target);
+	return err;
+}
+
+/* A symlink's mode is 0777 whatever the umask: it is not asked. */
+static int omfs_srv_exec_symlink(struct omfs_srv_work *w)
+{
+	return omfs_srv_make(w, w->name, w->a.symlink.namelen, 0,
+			     omfs_srv_symlink);
+}
+
+/*
+ * fs/namei.c:may_linkat(), not exported, with protected_hardlinks on
+ * whatever this node's sysctl says: the source's owner, CAP_FOWNER over
+ * it, or a regular file that is not set-user-ID nor set-group-ID
+ * executable and that the requester may read and write.
+ */
+static int omfs_srv_may_link(const struct path *link)
+{
+	struct om_idmap *idmap = om_mnt_idmap(link->mnt);
+	struct inode *inode = d_inode(link->dentry);
+	umode_t mode = inode->i_mode;
+
+	/* Inode writeback is not safe when the uid or gid are invalid. */
+	if (HAS_UNMAPPED_ID(idmap, inode))
+		return -EOVERFLOW;
+	if (inode_owner_or_capable(idmap, inode))
+		return 0;
+	if (S_ISREG(mode) && !(mode & S_ISUID) &&
+	    (mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP) &&
+	    !inode_permission(idmap, inode, MAY_READ | MAY_WRITE))
+		return 0;
+	return -EPERM;
+}
+
+static int omfs_srv_exec_link(struct omfs_srv_work *w)
+{
+	const struct path *old = &w->fid->path, *dir = &w->fid2->path;
+	struct inode *delegated = NULL;
+	struct dentry *child;
+	int err;
+
+	/* A link never crosses a mount, a bind-mounted file's included. */
+	if (old->mnt != dir->mnt)
+		return -EXDEV;
+	err = omfs_srv_may_link(old);
+	if (err)
+		return err;
+retry:
+	child = omfs_srv_lock_child(dir, w->name, w->a.link.namelen);
+	if (IS_ERR(child))
+		return PTR_ERR(child);
+	err = d_is_positive(child) ? -EEXIST :
+	      vfs_link(old->dentry, om_mnt_idmap(dir->mnt),
+		       d_inode(dir->dentry), child, &delegated);
+	if (!err)
+		err = omfs_srv_made(w, dir, child, w->name,
+				    w->a.link.namelen);
+	omfs_srv_unlock_child(dir, child);
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
+	if (!err)
+		err = omfs_srv_rsp_attr(w, &w->newfid[0]->path);
+	return err;
+}
+
+/*
+ * UNLINK and RMDIR. A name something is mounted on is -EBUSY (the VFS
+ * says so). The victim's inode is let go after the directory is
+ * unlocked, as do_unlinkat() does: its eviction may take long.
+ */
+static int omfs_srv_remove(struct omfs_srv_work *w, bool is_dir)
+{
+	const struct path *dir = &w->fid->path;
+	struct om_idmap *idmap = om_mnt_idmap(dir->mnt);
+	struct inode *delegated = NULL, *victim;
+	struct dentry *child;
+	int err;
+
+retry:
+	child = omfs_srv_lock_child(dir, w->name, w->a.unlink.namelen);
+	if (IS_ERR(child))
+		return PTR_ERR(child);
+	victim = d_inode(child);
+	if (victim)
+		ihold(victim);
+	if (is_dir)
+		err = vfs_rmdir(idmap, d_inode(dir->dentry), child);
+	else
+		err = vfs_unlink(idmap, d_inode(dir->dentry), child,
+				 &delegated);
+	omfs_srv_unlock_child(dir, child);
+	if (victim)
+		iput(victim);
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
+	return err;
+}
+
+static int omfs_srv_exec_unlink(struct omfs_srv_work *w)
+{
+	return omfs_srv_remove(w, false);
+}
+
+static int omfs_srv_exec_rmdir(struct omfs_srv_work *w)
+{
+	return omfs_srv_remove(w, true);
+}
+
+/* The wire's rename flags (Linux's values, named for sure). */
+static unsigned int omfs_srv_rename_flags(u32 flags)
+{
+	unsigned int rf = 0;
+
+	if (flags & OMFS_RENAME_NOREPLACE)
+		rf |= RENAME_NOREPLACE;
+	if (flags & OMFS_RENAME_EXCHANGE)
+		rf |= RENAME_EXCHANGE;
+	if (flags & OMFS_RENAME_WHITEOUT)
+		rf |= RENAME_WHITEOUT;
+	return rf;
+}
+
+/*
+ * With both directories locked (lock_rename()): do_renameat2()'s checks
+ * of the two names, then vfs_rename(). @trap is the ancestor of the two
+ * that lock_rename() found: moving it into itself is -EINVAL, replacing
+ * it -ENOTEMPTY.
+ */
+static int omfs_srv_rename_locked(struct omfs_srv_work *w, struct dentry *trap,
+				  unsigned int flags, struct inode **delegated)
+{
+	const struct path *odir = &w->fid->path, *ndir = &w->fid2->path;
+	struct om_idmap *idmap = om_mnt_idmap(odir->mnt);
+	struct dentry *old, *new;
+	int err;
+
+	old = lookup_one(idmap, (const char *)w->tails[0].data, odir->dentry,
+			 w->tails[0].len);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	err = -ENOENT;
+	if (d_is_negative(old))
+		goto out_old;
+	new = lookup_one(idmap, (const char *)w->tails[1].data, ndir->dentry,
+			 w->tails[1].len);
+	err = PTR_ERR(new);
+	if (IS_ERR(new))
+		goto out_old;
+	if ((flags & RENAME_NOREPLACE) && d_is_positive(new))
+		err = -EEXIST;
+	else if ((flags & RENAME_EXCHANGE) && d_is_negative(new))
+		err = -ENOENT;
+	else if (old == trap)
+		err = -EINVAL;
+	else if (new == trap)
+		err = flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
+	else
+		err = 0;
+	if (!err) {
+		struct renamedata rd = {
+			OM_RENAMEDATA_IDMAP(idmap, idmap),
+			.old_dir = d_inode(odir->dentry),
+			.old_dentry = old,
+			.new_dir = d_inode(ndir->dentry),
+			.new_dentry = new,
+			.delegated_inode = delegated,
+			.flags = flags,
+		};
+
+		err = vfs_rename(&rd);
+	}
+	dput(new);
+out_old:
+	dput(old);
+	return err;
+}
+
+static int omfs_srv_exec_rename(struct omfs_srv_work *w)
+{
+	const struct path *odir = &w->fid->path, *ndir = &w->fid2->path;
+	unsigned int flags = omfs_srv_rename_flags(w->a.rename.flags);
+	struct inode *delegated = NULL;
+	struct dentry *trap;
+	int err;
+
+	if ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) &&
+	    (flags & RENAME_EXCHANGE))
+		return -EINVAL;
+	if (!d_can_lookup(odir->dentry) || !d_can_lookup(ndir->dentry))
+		return -ENOTDIR;
+	if (odir->mnt != ndir->mnt)
+		return -EXDEV;
+	err = mnt_want_write(odir->mnt);
+	if (err)
+		return err;
+retry:
+	trap = lock_rename(ndir->dentry, odir->dentry);
+	if (IS_ERR(trap)) {
+		err = PTR_ERR(trap);
+	} else {
+		err = omfs_srv_rename_locked(w, trap, flags, &delegated);
+		unlock_rename(ndir->dentry, odir->dentry);
+	}
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
+	mnt_drop_write(odir->mnt);
+	return err;
+}
+
+/*
+ * The requests on a name in a directory fid: LINK's file (any fid) is
+ * w->fid and its directory w->fid2, the others' directory w->fid. The
+ * codec checked the name: 1..255 bytes, no NUL or '/', not . or ..
+ */
+static int omfs_srv_rx_name(struct om_rpc_req *req, u8 type,
+			    int (*exec)(struct omfs_srv_work *))
+{
+	struct omfs_srv_work *w;
+	u32 dirfid, newfid = 0;
+	int err = 0;
+
+	w = omfs_srv_begin(req, type, true, exec);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	switch (type) {
+	case OMFS_WT_MKDIR:
+		dirfid = w->a.mkdir.dirfid;
+		newfid = w->a.mkdir.newfid;
+		break;
+	case OMFS_WT_MKNOD:
+		dirfid = w->a.mknod.dirfid;
+		newfid = w->a.mknod.newfid;
+		break;
+	case OMFS_WT_SYMLINK:
+		dirfid = w->a.symlink.dirfid;
+		newfid = w->a.symlink.newfid;
+		break;
+	case OMFS_WT_LINK:
+		err = omfs_srv_use_fid(w, w->a.link.fid, OMFS_FID_ANY);
+		dirfid = w->a.link.dirfid;
+		newfid = w->a.link.newfid;
+		break;
+	default:			/* UNLINK, RMDIR */
+		dirfid = w->a.unlink.dirfid;
+		break;
+	}
+	memcpy(w->name, w->tails[0].data, w->tails[0].len);
+	if (!err)
+		err = omfs_srv_use_fid(w, dirfid, OMFS_FID_ANY);
+	if (!err && newfid)
+		err = omfs_srv_fid_reserve(w, newfid);
+	return omfs_srv_finish(w, err);
+}
+
+static int omfs_srv_rx_mkdir(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_MKDIR, omfs_srv_exec_mkdir);
+}
+
+static int omfs_srv_rx_mknod(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_MKNOD, omfs_srv_exec_mknod);
+}
+
+static int omfs_srv_rx_symlink(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_SYMLINK, omfs_srv_exec_symlink);
+}
+
+static int omfs_srv_rx_link(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_LINK, omfs_srv_exec_link);
+}
+
+static int omfs_srv_rx_unlink(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_UNLINK, omfs_srv_exec_unlink);
+}
+
+static int omfs_srv_rx_rmdir(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_name(req, OMFS_WT_RMDIR, omfs_srv_exec_rmdir);
+}
+
+/* The names stay in the payload: lookup_one() takes their lengths. */
+static int omfs_srv_rx_rename(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_RENAME, true, omfs_srv_exec_rename);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.rename.olddirfid, OMFS_FID_ANY);
+	if (!err)
+		err = omfs_srv_use_fid(w, w->a.rename.newdirfid, OMFS_FID_ANY);
+	return omfs_srv_finish(w, err);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* xattrs: GETXATTR, LISTXATTR, SETXATTR, REMOVEXATTR                 */
 
 /* An answer of struct omfs_wire_len_rsp and up to @size bytes. */
 static int omfs_srv_exec_xattr(struct omfs_srv_work *w, size_t size,
@@ -1434,15 +2621,82 @@ static int omfs_srv_rx_getxattr(struct om_rpc_req *req)
 	return omfs_srv_finish(w, err);
 }
 
-/* ------------------------------------------------------------------ */
-/* What phase 2 does not serve                                        */
+static int omfs_srv_xattr_flags(u32 flags)
+{
+	return (flags & OMFS_XATTR_CREATE ? XATTR_CREATE : 0) |
+	       (flags & OMFS_XATTR_REPLACE ? XATTR_REPLACE : 0);
+}
 
-/* Changes and locks (phases 3 and 4): this node serves reading only. */
-static int omfs_srv_rx_readonly(struct om_rpc_req *req)
+/*
+ * SETXATTR and REMOVEXATTR: the VFS's checks and the delegation loop are
+ * in vfs_setxattr() and vfs_removexattr(). What needs a capability the
+ * requester lacks here is refused there: trusted.* wants CAP_SYS_ADMIN,
+ * security.capability CAP_SETFCAP (cap_convert_nscap()), and another
+ * node's cred carries file system capabilities only, so no other node
+ * sets the capabilities of this node's programs (EPERM).
+ */
+static int omfs_srv_exec_setxattr(struct omfs_srv_work *w)
+{
+	const struct path *path = &w->fid->path;
+	struct om_idmap *idmap = om_mnt_idmap(path->mnt);
+	int err;
+
+	err = mnt_want_write(path->mnt);
+	if (err)
+		return err;
+	/* An empty value is one: "" rather than NULL, see __vfs_setxattr(). */
+	if (w->type == OMFS_WT_SETXATTR)
+		err = vfs_setxattr(idmap, path->dentry, w->name,
+				   w->tails[1].data ?: (const u8 *)"",
+				   w->tails[1].len,
+				   omfs_srv_xattr_flags(w->a.xattr.size_or_flags));
+	else
+		err = vfs_removexattr(idmap, path->dentry, w->name);
+	mnt_drop_write(path->mnt);
+	return err;
+}
+
+static int omfs_srv_rx_setxattr(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_SETXATTR, true, omfs_srv_exec_setxattr);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	/* Flags, a name and a value the codec checked: 1..255, <= 64 KiB. */
+	memcpy(w->name, w->tails[0].data, w->tails[0].len);
+	err = omfs_srv_use_fid(w, w->a.xattr.fid, OMFS_FID_ANY);
+	return omfs_srv_finish(w, err);
+}
+
+static int omfs_srv_rx_removexattr(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_REMOVEXATTR, true,
+			   omfs_srv_exec_setxattr);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	memcpy(w->name, w->tails[0].data, w->tails[0].len);
+	err = omfs_srv_use_fid(w, w->a.rmxattr.fid, OMFS_FID_ANY);
+	return omfs_srv_finish(w, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* What phase 3 does not serve                                        */
+
+/*
+ * Locks (phase 4 of the design). -ENOLCK, what fcntl() and flock() say
+ * when locks cannot be had, so a client may pass it on as it is; the
+ * server does not announce OMFS_FEAT_LOCKS.
+ */
+static int omfs_srv_rx_nolock(struct om_rpc_req *req)
 {
 	if (om_policy() & OM_POLICY_NOMFS)
 		return -ECONNREFUSED;
-	return -EROFS;
+	return -ENOLCK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1480,31 +2734,31 @@ static const struct {
 	{ OMFS_WT_CLUNK, omfs_srv_rx_clunk },
 	{ OMFS_WT_LOOKUP, omfs_srv_rx_lookup },
 	{ OMFS_WT_GETATTR, omfs_srv_rx_getattr },
-	{ OMFS_WT_SETATTR, omfs_srv_rx_readonly },
+	{ OMFS_WT_SETATTR, omfs_srv_rx_setattr },
 	{ OMFS_WT_ACCESS, omfs_srv_rx_access },
 	{ OMFS_WT_OPEN, omfs_srv_rx_open },
-	{ OMFS_WT_CREATE, omfs_srv_rx_readonly },
+	{ OMFS_WT_CREATE, omfs_srv_rx_create },
 	{ OMFS_WT_READ, omfs_srv_rx_read },
-	{ OMFS_WT_WRITE, omfs_srv_rx_readonly },
-	{ OMFS_WT_FSYNC, omfs_srv_rx_readonly },
+	{ OMFS_WT_WRITE, omfs_srv_rx_write },
+	{ OMFS_WT_FSYNC, omfs_srv_rx_fsync },
 	{ OMFS_WT_LSEEK, omfs_srv_rx_lseek },
-	{ OMFS_WT_FALLOCATE, omfs_srv_rx_readonly },
+	{ OMFS_WT_FALLOCATE, omfs_srv_rx_fallocate },
 	{ OMFS_WT_READDIR, omfs_srv_rx_readdir },
 	{ OMFS_WT_READLINK, omfs_srv_rx_readlink },
-	{ OMFS_WT_MKDIR, omfs_srv_rx_readonly },
-	{ OMFS_WT_MKNOD, omfs_srv_rx_readonly },
-	{ OMFS_WT_SYMLINK, omfs_srv_rx_readonly },
-	{ OMFS_WT_LINK, omfs_srv_rx_readonly },
-	{ OMFS_WT_UNLINK, omfs_srv_rx_readonly },
-	{ OMFS_WT_RMDIR, omfs_srv_rx_readonly },
-	{ OMFS_WT_RENAME, omfs_srv_rx_readonly },
+	{ OMFS_WT_MKDIR, omfs_srv_rx_mkdir },
+	{ OMFS_WT_MKNOD, omfs_srv_rx_mknod },
+	{ OMFS_WT_SYMLINK, omfs_srv_rx_symlink },
+	{ OMFS_WT_LINK, omfs_srv_rx_link },
+	{ OMFS_WT_UNLINK, omfs_srv_rx_unlink },
+	{ OMFS_WT_RMDIR, omfs_srv_rx_rmdir },
+	{ OMFS_WT_RENAME, omfs_srv_rx_rename },
 	{ OMFS_WT_STATFS, omfs_srv_rx_statfs },
 	{ OMFS_WT_GETXATTR, omfs_srv_rx_getxattr },
-	{ OMFS_WT_SETXATTR, omfs_srv_rx_readonly },
+	{ OMFS_WT_SETXATTR, omfs_srv_rx_setxattr },
 	{ OMFS_WT_LISTXATTR, omfs_srv_rx_listxattr },
-	{ OMFS_WT_REMOVEXATTR, omfs_srv_rx_readonly },
-	{ OMFS_WT_LOCK, omfs_srv_rx_readonly },
-	{ OMFS_WT_FLOCK, omfs_srv_rx_readonly },
+	{ OMFS_WT_REMOVEXATTR, omfs_srv_rx_removexattr },
+	{ OMFS_WT_LOCK, omfs_srv_rx_nolock },
+	{ OMFS_WT_FLOCK, omfs_srv_rx_nolock },
 	/* OMFS_WT_LOCK_HINT goes to clients: the client side registers it. */
 };
 
@@ -1521,12 +2775,12 @@ int omfs_srv_init(void)
 
 	threads = clamp(4 * num_online_cpus(), 8u, 64u);
 	omfs_srv_peer_threads = threads / 2;
-	omfs_srv_wq = alloc_workqueue("omfs_srv", WQ_UNBOUND, threads);
-	if (!omfs_srv_wq)
-		return -ENOMEM;
+	err = omfs_srv_start_threads(threads);
+	if (err)
+		return err;
 	err = om_register_notifier(&omfs_srv_nb);
 	if (err)
-		goto err_wq;
+		goto err_threads;
 	for (i = 0; i < ARRAY_SIZE(omfs_srv_handlers); i++) {
 		err = om_rpc_register_req(omfs_srv_handlers[i].type,
 					  omfs_srv_handlers[i].handler);
@@ -1538,8 +2792,8 @@ int omfs_srv_init(void)
 err_handlers:
 	omfs_srv_unregister(i);
 	om_unregister_notifier(&omfs_srv_nb);
-err_wq:
-	destroy_workqueue(omfs_srv_wq);
+err_threads:
+	omfs_srv_stop_threads(omfs_srv_nr_threads);
 	return err;
 }
 
@@ -1550,7 +2804,10 @@ void omfs_srv_exit(void)
 	om_unregister_notifier(&omfs_srv_nb);
 	omfs_srv_session_end_all();
 	/* Queued requests answer -EBADR; the fids' last puts run in here. */
-	destroy_workqueue(omfs_srv_wq);
+	omfs_srv_stop_threads(omfs_srv_nr_threads);
+	WARN(!list_empty(&omfs_srv_runq) ||
+	     !llist_empty(&omfs_srv_dead_fids),
+	     "omfs: server work left after its threads\n");
 	WARN(atomic_read(&omfs_srv_nr_sessions) ||
 	     atomic_read(&omfs_srv_nr_fids) ||
 	     atomic_read(&omfs_srv_nr_works) || omfs_srv_creds_alive(),

@@ -11,12 +11,13 @@
 
 struct cred;
 
-/* Workqueue, notifier, then the request handlers of every omfs type. */
+/* Server threads, notifier, then the request handlers of every omfs type. */
 int omfs_srv_init(void);
 /*
- * Unregisters the handlers (waiting for running ones), drops every
- * session, drains the workqueue and unregisters the notifier. Reports
- * objects still alive afterwards with WARN().
+ * Unregisters the handlers (waiting for running ones) and the notifier,
+ * drops every session and stops the server threads once they have
+ * answered every queued request. Reports objects still alive afterwards
+ * with WARN().
  */
 void omfs_srv_exit(void);
 
