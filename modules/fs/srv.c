@@ -1464,6 +1464,13 @@ static int omfs_srv_rx_open(struct om_rpc_req *req)
 	w = omfs_srv_begin(req, OMFS_WT_OPEN, true, omfs_srv_exec_open);
 	if (IS_ERR(w))
 		return PTR_ERR(w);
+	/*
+	 * Until the client side of phase 3 is there: phase 2's client sends
+	 * OPEN for writing and expects EROFS (omfs-remote.sh). To go with it.
+	 */
+	if ((w->a.open.flags & OMFS_OF_ACCMODE) != OMFS_OF_RDONLY ||
+	    (w->a.open.flags & OMFS_OF_TRUNC))
+		return omfs_srv_finish(w, -EROFS);
 	err = omfs_srv_use_fid(w, w->a.open.fid, OMFS_FID_ANY);
 	if (!err)
 		err = omfs_srv_fid_reserve(w, w->a.open.newfid);
