@@ -496,9 +496,8 @@ static int omfs_local_xattr_set(const struct xattr_handler *handler,
 	const struct path *real;
 	int err;
 
-	/* As every other change of another node's files, for now. */
 	if (OMFS_I(inode)->kind == OMFS_I_REMOTE)
-		return -EROFS;
+		return omfs_remote_setxattr(inode, name, value, size, flags);
 	if (OMFS_I(inode)->kind != OMFS_I_LOCAL || !dentry->d_fsdata)
 		return -EOPNOTSUPP;
 	real = omfs_local_real(dentry);

@@ -17,59 +17,23 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include "omfs.h"
-#include "remote.h"
+#include "remote_int.h"
 
 #include <linux/cred.h>
-#include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
-#include <linux/pagemap.h>
 #include <linux/random.h>
 #include <linux/semaphore.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
-#include <linux/uio.h>
 #include <linux/xarray.h>
 #include <linux/xattr.h>
 #include <openmosix/omcore.h>
 #include <openmosix/omfs_wire.h>
 #include <uapi/linux/omfs.h>
 #include <uapi/linux/openmosix.h>
-
-#define OMFS_ROOT_FID		1
-#define OMFS_CRED_SLOTS		16
-/* One READDIR answer; a directory page of a local file system is 4 KiB. */
-#define OMFS_READDIR_BYTES	(64u << 10)
-
-/*
- * An identity registered with the server under the slot's id. Requests
- * that use the id hold @sem shared, so that the slot cannot be given to
- * another identity while one of them is in flight.
- */
-struct omfs_cred_slot {
-	struct rw_semaphore sem;
-	const struct cred *cred;	/* referenced; compared by content */
-	u64 capmask;
-	u64 gen;			/* the session generation it is known in */
-};
-
-/* What this node knows of its session with one other node's server. */
-struct omfs_session {
-	u16 node;
-	struct mutex lock;		/* attach and detach: id, gen, max_io, root */
-	struct mutex cred_lock;		/* the cred slots and their registration */
-	u64 id;				/* the server's; 0 while detached */
-	u64 gen;			/* grows at every attach and detach */
-	u32 max_io;
-	struct omfs_wire_attr root;	/* the attributes ATTACH answered */
-	struct ida fids;
-	struct semaphore inflight;	/* the server takes OMFS_MAX_INFLIGHT */
-	struct omfs_cred_slot creds[OMFS_CRED_SLOTS];
-	unsigned int cred_next;		/* round robin over the slots */
-};
 
 static DEFINE_XARRAY(omfs_sessions);	/* node id -> struct omfs_session */
 static DEFINE_MUTEX(omfs_sessions_lock);	/* creation */
@@ -86,19 +50,9 @@ static DEFINE_MUTEX(omfs_rdevs_lock);
 static struct omfs_rdev *omfs_rdevs;
 static unsigned int omfs_nrdevs, omfs_rdevs_cap;
 
-/* One request in the making: omfs_wire_req, the op's struct, its tails. */
-struct omfs_msg {
-	u8 *buf;
-	size_t len, cap;
-};
-
 static const struct inode_operations omfs_remote_dir_iops;
 static const struct inode_operations omfs_remote_file_iops;
 static const struct inode_operations omfs_remote_link_iops;
-static const struct file_operations omfs_remote_dir_fops;
-static const struct file_operations omfs_remote_file_fops;
-static const struct file_operations omfs_remote_special_fops;
-static const struct address_space_operations omfs_remote_aops;
 
 /* ------------------------------------------------------------------ */
 /* Sessions and requests                                              */
@@ -187,27 +141,6 @@ static int omfs_rpc_error(u16 node, u8 type, int transport, int status)
 	default:
 		return status;
 	}
-}
-
-static int omfs_msg_init(struct omfs_msg *m, size_t fixed, size_t tails)
-{
-	m->cap = OMFS_WIRE_REQ_LEN + fixed + tails;
-	m->len = OMFS_WIRE_REQ_LEN;
-	m->buf = kvmalloc(m->cap, GFP_KERNEL);
-	return m->buf ? 0 : -ENOMEM;
-}
-
-static void *omfs_msg_put(struct omfs_msg *m, size_t len)
-{
-	void *p = m->buf + m->len;
-
-	m->len += len;
-	return p;
-}
-
-static void omfs_msg_free(struct omfs_msg *m)
-{
-	kvfree(m->buf);
 }
 
 /*
@@ -417,13 +350,8 @@ static void omfs_cred_put(struct omfs_cred_slot *slot)
 /* ------------------------------------------------------------------ */
 /* Fids and inodes                                                    */
 
-static struct omfs_session *omfs_rsess(const struct inode *inode)
-{
-	return OMFS_I(inode)->remote.s;
-}
-
 /* A new fid of @s for a request that makes one; freed by omfs_fid_put(). */
-static int omfs_fid_alloc(struct omfs_session *s, u32 *fid)
+int omfs_fid_alloc(struct omfs_session *s, u32 *fid)
 {
 	int id = ida_alloc_range(&s->fids, OMFS_ROOT_FID + 1,
 				 OMFS_MAX_FIDS - 1, GFP_KERNEL);
@@ -435,7 +363,7 @@ static int omfs_fid_alloc(struct omfs_session *s, u32 *fid)
 }
 
 /* Tells the server to forget @fid, if the session still knows it. */
-static void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
+void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
 {
 	struct omfs_wire_clunk cl = { .count = 1 };
 	struct omfs_wire_req req = {};
@@ -463,15 +391,24 @@ static void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
 }
 
 /*
- * The fid of a request that failed: the server made none if it answered,
- * but a request that timed out or was interrupted may still make it.
+ * The fid of a request that failed with @err. A server that answered an
+ * error made none, but one that did not answer may still make it (a
+ * timeout, a signal, an allocation failure here), and one whose answer
+ * did not parse (-EIO) made it: those are clunked, which costs a server
+ * that never made the fid nothing.
  */
-static void omfs_fid_drop(struct omfs_session *s, u64 gen, u32 fid, int err)
+void omfs_fid_drop(struct omfs_session *s, u64 gen, u32 fid, int err)
 {
-	if (err == -ETIMEDOUT || err == -EINTR)
+	if (err == -ETIMEDOUT || err == -EINTR || err == -ENOMEM || err == -EIO)
 		omfs_fid_put(s, gen, fid);
 	else
-		ida_free(&s->fids, fid);
+		omfs_fid_unused(s, fid);
+}
+
+/* A fid the server never made: its number is free again at once. */
+void omfs_fid_unused(struct omfs_session *s, u32 fid)
+{
+	ida_free(&s->fids, fid);
 }
 
 static dev_t omfs_remote_dev(struct super_block *sb, u16 node, u64 sdev)
@@ -516,8 +453,7 @@ static struct timespec64 omfs_ts(s64 sec, u32 nsec)
 }
 
 /* What the server said of the object becomes the inode's attributes. */
-static void omfs_remote_refresh(struct inode *inode,
-				const struct omfs_wire_attr *a)
+void omfs_remote_refresh(struct inode *inode, const struct omfs_wire_attr *a)
 {
 	umode_t mode = a->mode;
 
@@ -535,9 +471,9 @@ static void omfs_remote_refresh(struct inode *inode,
 			   omfs_ts(a->ctime_sec, a->ctime_nsec));
 }
 
-static struct inode *omfs_remote_inode(struct super_block *sb,
-				       struct omfs_session *s, u64 gen,
-				       u32 fid, const struct omfs_wire_attr *a)
+struct inode *omfs_remote_inode(struct super_block *sb,
+				struct omfs_session *s, u64 gen, u32 fid,
+				const struct omfs_wire_attr *a)
 {
 	struct omfs_inode *oi;
 	struct inode *inode;
@@ -587,8 +523,8 @@ void omfs_remote_evict(struct inode *inode)
 		omfs_fid_put(oi->remote.s, oi->remote.gen, oi->remote.fid);
 }
 
-static bool omfs_same_object(const struct inode *inode,
-			     const struct omfs_wire_attr *a)
+bool omfs_same_object(const struct inode *inode,
+		      const struct omfs_wire_attr *a)
 {
 	const struct omfs_inode *oi = OMFS_I(inode);
 
@@ -601,8 +537,8 @@ static bool omfs_same_object(const struct inode *inode,
  * A request about the object of @inode: sends @m (type @type) with the
  * caller's cred and answers in @resp (at most @max_len bytes).
  */
-static int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
-			   size_t max_len, struct om_rpc_resp *resp)
+int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
+		    size_t max_len, struct om_rpc_resp *resp)
 {
 	struct omfs_session *s = omfs_rsess(inode);
 	u64 gen = OMFS_I(inode)->remote.gen;
@@ -619,8 +555,8 @@ static int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
 }
 
 /* A request whose fixed part is struct omfs_wire_fid. */
-static int omfs_fid_call(struct inode *inode, u8 type, u32 fid, u32 arg,
-			 size_t max_len, struct om_rpc_resp *resp)
+int omfs_fid_call(struct inode *inode, u8 type, u32 fid, u32 arg,
+		  size_t max_len, struct om_rpc_resp *resp)
 {
 	struct omfs_wire_fid wf = { .fid = fid, .arg = arg };
 	struct omfs_msg m;
@@ -645,7 +581,19 @@ static int omfs_get_attr_resp(struct om_rpc_resp *resp,
 	return err ? -EIO : 0;
 }
 
-static int omfs_getattr_fid(struct inode *inode, struct omfs_wire_attr *a)
+/* Sends @m (freed here) about @inode; the answer is attributes, in @a. */
+int omfs_attr_call(struct inode *inode, u8 type, struct omfs_msg *m,
+		   struct omfs_wire_attr *a)
+{
+	struct om_rpc_resp resp;
+	int err;
+
+	err = omfs_inode_call(inode, type, m, OMFS_WIRE_ATTR_LEN, &resp);
+	omfs_msg_free(m);
+	return err ?: omfs_get_attr_resp(&resp, a);
+}
+
+int omfs_getattr_fid(struct inode *inode, struct omfs_wire_attr *a)
 {
 	struct om_rpc_resp resp;
 	int err;
@@ -670,7 +618,6 @@ static int omfs_lookup_call(struct inode *dir, const struct qstr *name,
 		.dirfid = OMFS_I(dir)->remote.fid,
 		.namelen = name->len,
 	};
-	struct om_rpc_resp resp;
 	struct omfs_msg m;
 	int err;
 
@@ -685,24 +632,19 @@ static int omfs_lookup_call(struct inode *dir, const struct qstr *name,
 	err = omfs_msg_init(&m, OMFS_WIRE_LOOKUP_LEN, name->len);
 	if (!err) {
 		omfs_wire_put_lookup(omfs_msg_put(&m, OMFS_WIRE_LOOKUP_LEN), &wl);
-		memcpy(omfs_msg_put(&m, name->len), name->name, name->len);
-		err = omfs_inode_call(dir, OMFS_WT_LOOKUP, &m,
-				      OMFS_WIRE_ATTR_LEN, &resp);
-		omfs_msg_free(&m);
+		omfs_msg_put_name(&m, name);
+		err = omfs_attr_call(dir, OMFS_WT_LOOKUP, &m, a);
 	}
-	if (!err)
-		err = omfs_get_attr_resp(&resp, a);
 	if (err && fid)
-		omfs_fid_drop(s, OMFS_I(dir)->remote.gen, *fid, err);
+		omfs_fid_drop(s, omfs_rgen(dir), *fid, err);
 	return err;
 }
 
 /* ------------------------------------------------------------------ */
 /* Directories and names                                              */
 
-static struct dentry *omfs_remote_lookup(struct inode *dir,
-					 struct dentry *dentry,
-					 unsigned int flags)
+struct dentry *omfs_remote_lookup(struct inode *dir, struct dentry *dentry,
+				  unsigned int flags)
 {
 	struct omfs_wire_attr a;
 	struct inode *inode;
@@ -824,9 +766,11 @@ static int omfs_remote_getattr(struct om_idmap *idmap,
 }
 
 /*
- * The server decides, with the caller's identity: search permission is
- * checked by every LOOKUP and open permission by OPEN, so those pass here;
- * access(2), chdir and the rest ask.
+ * The server decides, with the caller's identity: every request it runs is
+ * checked there as the system call would be (search permission by each
+ * LOOKUP, open permission by OPEN, may_create() and may_delete() by the
+ * vfs_*() helpers, the owner rules by notify_change()). Only access(2)
+ * and chdir(2), which change nothing there, ask.
  */
 static int omfs_remote_permission(struct om_idmap *idmap, struct inode *inode,
 				  int mask)
@@ -834,66 +778,118 @@ static int omfs_remote_permission(struct om_idmap *idmap, struct inode *inode,
 	struct om_rpc_resp resp;
 	int err;
 
-	if (S_ISDIR(inode->i_mode) && !(mask & ~(MAY_EXEC | MAY_NOT_BLOCK)))
-		return 0;
-	if ((mask & MAY_OPEN) && !(mask & MAY_ACCESS))
+	if (!(mask & (MAY_ACCESS | MAY_CHDIR)))
 		return 0;
 	if (mask & MAY_NOT_BLOCK)
 		return -ECHILD;
-	err = omfs_fid_call(inode, OMFS_WT_ACCESS, OMFS_I(inode)->remote.fid,
+	err = omfs_fid_call(inode, OMFS_WT_ACCESS, omfs_rfid(inode),
 			    mask & (MAY_READ | MAY_WRITE | MAY_EXEC), 0, &resp);
 	if (!err)
 		kvfree(resp.data);
 	return err;
 }
 
-/* Phase 3 of docs/design/omfs.md brings changes to other nodes' files. */
+/* struct iattr as SETATTR carries it: -EINVAL for an id no node knows. */
+static int omfs_setattr_wire(const struct iattr *attr,
+			     struct omfs_wire_setattr *sa)
+{
+	unsigned int valid = attr->ia_valid;
+
+	if (valid & ATTR_MODE) {
+		sa->valid |= OMFS_SA_MODE;
+		sa->mode = attr->ia_mode & S_IALLUGO;
+	}
+	if (valid & ATTR_UID) {
+		sa->valid |= OMFS_SA_UID;
+		sa->uid = from_kuid(&init_user_ns,
+				    vfsuid_into_kuid(attr->ia_vfsuid));
+		if (sa->uid == (u32)-1)
+			return -EINVAL;
+	}
+	if (valid & ATTR_GID) {
+		sa->valid |= OMFS_SA_GID;
+		sa->gid = from_kgid(&init_user_ns,
+				    vfsgid_into_kgid(attr->ia_vfsgid));
+		if (sa->gid == (u32)-1)
+			return -EINVAL;
+	}
+	if (valid & ATTR_SIZE) {
+		sa->valid |= OMFS_SA_SIZE;
+		sa->size = attr->ia_size;
+	}
+	if (valid & ATTR_ATIME) {
+		sa->valid |= OMFS_SA_ATIME;
+		if (valid & ATTR_ATIME_SET) {
+			sa->valid |= OMFS_SA_ATIME_SET;
+			sa->atime_sec = attr->ia_atime.tv_sec;
+			sa->atime_nsec = attr->ia_atime.tv_nsec;
+		}
+	}
+	if (valid & ATTR_MTIME) {
+		sa->valid |= OMFS_SA_MTIME;
+		if (valid & ATTR_MTIME_SET) {
+			sa->valid |= OMFS_SA_MTIME_SET;
+			sa->mtime_sec = attr->ia_mtime.tv_sec;
+			sa->mtime_nsec = attr->ia_mtime.tv_nsec;
+		}
+	}
+	if (valid & ATTR_TOUCH)
+		sa->valid |= OMFS_SA_TOUCH;
+	/*
+	 * The server kills what its own inode has: ours never shows setuid
+	 * or setgid on a regular file (omfs_remote_refresh()). With a mode,
+	 * notify_change() here has turned the kill into that mode already,
+	 * and the server's would refuse both.
+	 */
+	if ((valid & ATTR_KILL_SUID) && !(valid & ATTR_MODE))
+		sa->valid |= OMFS_SA_KILL_SUID;
+	if ((valid & ATTR_KILL_SGID) && !(valid & ATTR_MODE))
+		sa->valid |= OMFS_SA_KILL_SGID;
+	if (valid & ATTR_KILL_PRIV)
+		sa->valid |= OMFS_SA_KILL_PRIV;
+	return 0;
+}
+
+/*
+ * chmod, chown, utimes, truncate: one SETATTR, checked by the server's
+ * notify_change() (and ftruncate's rules when @attr names our open file).
+ */
 static int omfs_remote_setattr(struct om_idmap *idmap, struct dentry *dentry,
 			       struct iattr *attr)
 {
-	return -EROFS;
-}
+	struct inode *inode = d_inode(dentry);
+	struct omfs_wire_setattr sa = { .fid = omfs_rfid(inode) };
+	struct omfs_wire_attr a;
+	struct omfs_msg m;
+	int err;
 
-static int omfs_remote_create(struct om_idmap *idmap, struct inode *dir,
-			      struct dentry *dentry, umode_t mode, bool excl)
-{
-	return -EROFS;
-}
+	/* O_TRUNC went with the OPEN or CREATE, which truncated there. */
+	if (attr->ia_valid & ATTR_OPEN)
+		return 0;
+	err = omfs_setattr_wire(attr, &sa);
+	if (err)
+		return err;
+	if (!sa.valid)
+		return 0;	/* a ctime of its own: chown(-1, -1) */
+	if ((attr->ia_valid & ATTR_FILE) && attr->ia_file &&
+	    (sa.valid & OMFS_SA_SIZE)) {
+		struct omfs_rfile *rf = attr->ia_file->private_data;
 
-static int omfs_remote_mkdir(struct om_idmap *idmap, struct inode *dir,
-			     struct dentry *dentry, umode_t mode)
-{
-	return -EROFS;
-}
-
-static int omfs_remote_mknod(struct om_idmap *idmap, struct inode *dir,
-			     struct dentry *dentry, umode_t mode, dev_t rdev)
-{
-	return -EROFS;
-}
-
-static int omfs_remote_symlink(struct om_idmap *idmap, struct inode *dir,
-			       struct dentry *dentry, const char *target)
-{
-	return -EROFS;
-}
-
-static int omfs_remote_link(struct dentry *old, struct inode *dir,
-			    struct dentry *new)
-{
-	return -EROFS;
-}
-
-static int omfs_remote_unlink(struct inode *dir, struct dentry *dentry)
-{
-	return -EROFS;
-}
-
-static int omfs_remote_rename(struct om_idmap *idmap, struct inode *old_dir,
-			      struct dentry *old, struct inode *new_dir,
-			      struct dentry *new, unsigned int flags)
-{
-	return -EROFS;
+		sa.openfid = rf->fid;
+	}
+	err = omfs_msg_init(&m, OMFS_WIRE_SETATTR_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_setattr(omfs_msg_put(&m, OMFS_WIRE_SETATTR_LEN), &sa);
+	err = omfs_attr_call(inode, OMFS_WT_SETATTR, &m, &a);
+	if (err)
+		return err;
+	if (!omfs_same_object(inode, &a))
+		return -ESTALE;
+	omfs_remote_refresh(inode, &a);
+	if (sa.valid & OMFS_SA_SIZE)
+		omfs_revalidate_pages(inode, a.change);
+	return 0;
 }
 
 static const char *omfs_remote_get_link(struct dentry *dentry,
@@ -1015,345 +1011,76 @@ ssize_t omfs_remote_getxattr(struct inode *inode, const char *name,
 	return omfs_remote_xattr_call(inode, name, value, size);
 }
 
+/*
+ * SETXATTR, or REMOVEXATTR when @value is NULL. The server's vfs_*xattr()
+ * decide with the caller's identity; trusted.* and security.capability
+ * need capabilities that do not travel (CAP_SYS_ADMIN, CAP_SETFCAP).
+ */
+int omfs_remote_setxattr(struct inode *inode, const char *name,
+			 const void *value, size_t size, int flags)
+{
+	struct omfs_wire_xattr wx = { .fid = omfs_rfid(inode) };
+	struct omfs_wire_rmxattr rx = { .fid = omfs_rfid(inode) };
+	size_t namelen = strlen(name);
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	int err;
+
+	if (namelen < 1 || namelen > XATTR_NAME_MAX)
+		return -ERANGE;
+	if (size > XATTR_SIZE_MAX)
+		return -E2BIG;
+	if (!value) {
+		rx.namelen = namelen;
+		err = omfs_msg_init(&m, OMFS_WIRE_RMXATTR_LEN, namelen);
+		if (err)
+			return err;
+		omfs_wire_put_rmxattr(omfs_msg_put(&m, OMFS_WIRE_RMXATTR_LEN),
+				      &rx);
+		memcpy(omfs_msg_put(&m, namelen), name, namelen);
+		err = omfs_inode_call(inode, OMFS_WT_REMOVEXATTR, &m, 0, &resp);
+	} else {
+		if (flags & XATTR_CREATE)
+			wx.size_or_flags |= OMFS_XATTR_CREATE;
+		if (flags & XATTR_REPLACE)
+			wx.size_or_flags |= OMFS_XATTR_REPLACE;
+		wx.valuelen = size;
+		wx.namelen = namelen;
+		err = omfs_msg_init(&m, OMFS_WIRE_XATTR_LEN, namelen + size);
+		if (err)
+			return err;
+		omfs_wire_put_xattr(omfs_msg_put(&m, OMFS_WIRE_XATTR_LEN), &wx);
+		memcpy(omfs_msg_put(&m, namelen), name, namelen);
+		memcpy(omfs_msg_put(&m, size), value, size);
+		err = omfs_inode_call(inode, OMFS_WT_SETXATTR, &m, 0, &resp);
+	}
+	omfs_msg_free(&m);
+	if (!err)
+		kvfree(resp.data);
+	return err;
+}
+
+/* getxattr() hides security.capability (see above): so does the list. */
 static ssize_t omfs_remote_listxattr(struct dentry *dentry, char *list,
 				     size_t size)
 {
-	return omfs_remote_xattr_call(d_inode(dentry), NULL, list, size);
-}
+	static const char caps[] = XATTR_NAME_CAPS;
+	ssize_t len, off = 0;
+	size_t n;
 
-/* ------------------------------------------------------------------ */
-/* Open files                                                         */
-
-struct omfs_rfile {
-	u32 fid;			/* the server's open file */
-};
-
-static u32 omfs_open_flags(unsigned int f_flags)
-{
-	u32 flags;
-
-	switch (f_flags & O_ACCMODE) {
-	case O_WRONLY:
-		flags = OMFS_OF_WRONLY;
-		break;
-	case O_RDWR:
-		flags = OMFS_OF_RDWR;
-		break;
-	default:
-		flags = OMFS_OF_RDONLY;
-		break;
-	}
-	if (f_flags & O_APPEND)
-		flags |= OMFS_OF_APPEND;
-	if (f_flags & O_TRUNC)
-		flags |= OMFS_OF_TRUNC;
-	if (f_flags & O_DIRECTORY)
-		flags |= OMFS_OF_DIRECTORY;
-	if (f_flags & O_NOATIME)
-		flags |= OMFS_OF_NOATIME;
-	if (f_flags & __FMODE_EXEC)
-		flags |= OMFS_OF_EXEC;
-	return flags;
-}
-
-/* Pages cached for mmap stay only while the file is unchanged. */
-static void omfs_revalidate_pages(struct inode *inode,
-				  const struct omfs_wire_attr *a)
-{
-	struct omfs_inode *oi = OMFS_I(inode);
-
-	if (oi->remote.change == a->change)
-		return;
-	oi->remote.change = a->change;
-	if (inode->i_mapping->nrpages)
-		invalidate_inode_pages2(inode->i_mapping);
-}
-
-static int omfs_remote_open(struct inode *inode, struct file *file)
-{
-	struct omfs_session *s = omfs_rsess(inode);
-	struct omfs_wire_open wo = {
-		.fid = OMFS_I(inode)->remote.fid,
-		.flags = omfs_open_flags(file->f_flags),
-	};
-	struct omfs_rfile *rf;
-	struct om_rpc_resp resp;
-	struct omfs_wire_attr a;
-	struct omfs_msg m;
-	int err;
-
-	rf = kmalloc(sizeof(*rf), GFP_KERNEL);
-	if (!rf)
-		return -ENOMEM;
-	err = omfs_fid_alloc(s, &rf->fid);
-	if (err)
-		goto err_free;
-	wo.newfid = rf->fid;
-	err = omfs_msg_init(&m, OMFS_WIRE_OPEN_LEN, 0);
-	if (err)
-		goto err_fid;
-	omfs_wire_put_open(omfs_msg_put(&m, OMFS_WIRE_OPEN_LEN), &wo);
-	err = omfs_inode_call(inode, OMFS_WT_OPEN, &m, OMFS_WIRE_ATTR_LEN,
-			      &resp);
-	omfs_msg_free(&m);
-	if (!err)
-		err = omfs_get_attr_resp(&resp, &a);
-	if (err)
-		goto err_fid;
-	if (!omfs_same_object(inode, &a)) {
-		omfs_fid_put(s, OMFS_I(inode)->remote.gen, rf->fid);
-		err = -ESTALE;
-		goto err_free;
-	}
-	omfs_remote_refresh(inode, &a);
-	omfs_revalidate_pages(inode, &a);
-	file->private_data = rf;
-	return 0;
-
-err_fid:
-	omfs_fid_drop(s, OMFS_I(inode)->remote.gen, rf->fid, err);
-err_free:
-	kfree(rf);
-	return err;
-}
-
-static int omfs_remote_release(struct inode *inode, struct file *file)
-{
-	struct omfs_rfile *rf = file->private_data;
-
-	omfs_fid_put(omfs_rsess(inode), OMFS_I(inode)->remote.gen, rf->fid);
-	kfree(rf);
-	return 0;
-}
-
-static int omfs_remote_open_special(struct inode *inode, struct file *file)
-{
-	return -ENXIO;		/* another node's device, FIFO or socket */
-}
-
-/*
- * READ of up to @count bytes at @pos; on success *@data points into @resp
- * (the caller frees it) and the byte count is returned.
- */
-static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
-			      struct om_rpc_resp *resp, const u8 **data)
-{
-	struct inode *inode = file_inode(file);
-	struct omfs_rfile *rf = file->private_data;
-	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
-	struct omfs_wire_read_rsp rr;
-	struct omfs_msg m;
-	int err;
-
-	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
-	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, 0);
-	if (err)
-		return err;
-	omfs_wire_put_io(omfs_msg_put(&m, OMFS_WIRE_IO_LEN), &io);
-	err = omfs_inode_call(inode, OMFS_WT_READ, &m,
-			      OMFS_WIRE_READ_RSP_LEN + io.count, resp);
-	omfs_msg_free(&m);
-	if (err)
-		return err;
-	if (omfs_wire_get_read_rsp(resp->data, resp->len, &rr) ||
-	    rr.count > io.count ||
-	    rr.count != resp->len - OMFS_WIRE_READ_RSP_LEN) {
-		kvfree(resp->data);
-		return -EIO;
-	}
-	*data = (const u8 *)resp->data + OMFS_WIRE_READ_RSP_LEN;
-	return rr.count;
-}
-
-static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
-{
-	struct file *file = iocb->ki_filp;
-	struct om_rpc_resp resp;
-	ssize_t done = 0, n;
-	const u8 *data;
-
-	while (iov_iter_count(to)) {
-		size_t want = iov_iter_count(to);
-
-		n = omfs_read_call(file, iocb->ki_pos, want, &resp, &data);
-		if (n <= 0) {
-			if (!done)
-				done = n;
-			break;
+	len = omfs_remote_xattr_call(d_inode(dentry), NULL, list, size);
+	if (len <= 0 || !size)
+		return len;
+	while (off < len) {
+		n = strnlen(list + off, len - off) + 1;
+		if (n == sizeof(caps) && !memcmp(list + off, caps, n)) {
+			memmove(list + off, list + off + n, len - off - n);
+			len -= n;
+			continue;
 		}
-		n = copy_to_iter(data, n, to);
-		kvfree(resp.data);
-		if (!n) {
-			if (!done)
-				done = -EFAULT;
-			break;
-		}
-		iocb->ki_pos += n;
-		done += n;
-		if (n < min_t(size_t, want, omfs_rsess(file_inode(file))->max_io))
-			break;		/* end of file, or a short copy */
+		off += n;
 	}
-	return done;
-}
-
-static loff_t omfs_remote_llseek(struct file *file, loff_t offset, int whence)
-{
-	struct inode *inode = file_inode(file);
-	struct omfs_rfile *rf = file->private_data;
-	struct omfs_wire_lseek ls = { .offset = offset, .fid = rf->fid,
-				      .whence = whence };
-	struct omfs_wire_lseek_rsp lr;
-	struct omfs_wire_attr a;
-	struct om_rpc_resp resp;
-	struct omfs_msg m;
-	loff_t pos;
-	int err;
-
-	switch (whence) {
-	case SEEK_SET:
-	case SEEK_CUR:
-		return generic_file_llseek_size(file, offset, whence,
-						inode->i_sb->s_maxbytes, 0);
-	case SEEK_END:
-		err = omfs_getattr_fid(inode, &a);	/* the size now */
-		if (err)
-			return err;
-		return generic_file_llseek_size(file, offset, whence,
-						inode->i_sb->s_maxbytes,
-						i_size_read(inode));
-	case SEEK_DATA:
-	case SEEK_HOLE:
-		break;
-	default:
-		return -EINVAL;
-	}
-	err = omfs_msg_init(&m, OMFS_WIRE_LSEEK_LEN, 0);
-	if (err)
-		return err;
-	omfs_wire_put_lseek(omfs_msg_put(&m, OMFS_WIRE_LSEEK_LEN), &ls);
-	err = omfs_inode_call(inode, OMFS_WT_LSEEK, &m, OMFS_WIRE_LSEEK_RSP_LEN,
-			      &resp);
-	omfs_msg_free(&m);
-	if (err)
-		return err;
-	pos = omfs_wire_get_lseek_rsp(resp.data, resp.len, &lr) ? -EIO : lr.offset;
-	kvfree(resp.data);
-	if (pos < 0)
-		return pos;
-	return vfs_setpos(file, pos, inode->i_sb->s_maxbytes);
-}
-
-static int omfs_remote_iterate(struct file *file, struct dir_context *ctx)
-{
-	struct inode *inode = file_inode(file);
-	struct omfs_rfile *rf = file->private_data;
-	struct omfs_wire_readdir rd = { .fid = rf->fid,
-					.maxbytes = OMFS_READDIR_BYTES };
-	struct omfs_wire_dirent_view de;
-	struct omfs_wire_len_rsp lr;
-	struct om_rpc_resp resp;
-	struct omfs_msg m;
-	size_t off;
-	int err;
-
-	for (;;) {
-		rd.cookie = ctx->pos;
-		err = omfs_msg_init(&m, OMFS_WIRE_READDIR_LEN, 0);
-		if (err)
-			return err;
-		omfs_wire_put_readdir(omfs_msg_put(&m, OMFS_WIRE_READDIR_LEN),
-				      &rd);
-		err = omfs_inode_call(inode, OMFS_WT_READDIR, &m,
-				      OMFS_WIRE_LEN_RSP_LEN + rd.maxbytes,
-				      &resp);
-		omfs_msg_free(&m);
-		if (err)
-			return err;
-		if (omfs_wire_get_len_rsp(resp.data, resp.len, &lr) ||
-		    lr.len != resp.len - OMFS_WIRE_LEN_RSP_LEN ||
-		    omfs_wire_check_dirents((u8 *)resp.data +
-					    OMFS_WIRE_LEN_RSP_LEN, lr.len)) {
-			kvfree(resp.data);
-			return -EIO;
-		}
-		if (!lr.len) {
-			kvfree(resp.data);
-			return 0;	/* the end */
-		}
-		/* Every entry was checked above, before any is emitted. */
-		off = 0;
-		while (omfs_wire_next_dirent((u8 *)resp.data +
-					     OMFS_WIRE_LEN_RSP_LEN, lr.len,
-					     &off, &de) > 0) {
-			if (!dir_emit(ctx, de.name, de.namelen, de.ino,
-				      de.type)) {
-				kvfree(resp.data);
-				return 0;
-			}
-			ctx->pos = de.next;
-		}
-		kvfree(resp.data);
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* mmap and exec                                                      */
-
-static int omfs_remote_read_folio(struct file *file, struct folio *folio)
-{
-	struct om_rpc_resp resp;
-	size_t len = folio_size(folio), done = 0;
-	loff_t pos = folio_pos(folio);
-	const u8 *data;
-	ssize_t n;
-	int err = 0;
-
-	while (done < len) {
-		/* A page at a time: kmap_local_folio() maps one. */
-		size_t chunk = min(len - done, PAGE_SIZE - offset_in_page(done));
-		void *kaddr;
-
-		n = omfs_read_call(file, pos + done, chunk, &resp, &data);
-		if (n <= 0) {
-			err = n;
-			break;
-		}
-		kaddr = kmap_local_folio(folio, done);
-		memcpy(kaddr, data, n);
-		kunmap_local(kaddr);
-		kvfree(resp.data);
-		done += n;
-		if (n < chunk)
-			break;		/* the end of the file */
-	}
-	if (!err) {
-		folio_zero_segment(folio, done, len);	/* past the end */
-		folio_mark_uptodate(folio);
-	}
-	folio_unlock(folio);
-	return err;
-}
-
-static const struct vm_operations_struct omfs_remote_vm_ops = {
-	.fault		= filemap_fault,
-	.map_pages	= filemap_map_pages,
-};
-
-/*
- * Private mappings (exec's included) and shared read-only ones, from a
- * page cache checked at open. A shared writable mapping would need writes
- * to go back to the server page by page: refused, as FUSE does for
- * direct I/O files.
- */
-static int omfs_remote_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
-		return -ENODEV;
-	if (vma->vm_flags & VM_SHARED)
-		om_vm_flags_clear(vma, VM_MAYWRITE);
-	file_accessed(file);
-	vma->vm_ops = &omfs_remote_vm_ops;
-	return 0;
+	return len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1370,7 +1097,8 @@ static const struct inode_operations omfs_remote_dir_iops = {
 	.symlink	= omfs_remote_symlink,
 	.link		= omfs_remote_link,
 	.unlink		= omfs_remote_unlink,
-	.rmdir		= omfs_remote_unlink,
+	.rmdir		= omfs_remote_rmdir,
+	.atomic_open	= omfs_remote_atomic_open,
 	.rename		= omfs_remote_rename,
 };
 
@@ -1386,35 +1114,6 @@ static const struct inode_operations omfs_remote_link_iops = {
 	.getattr	= omfs_remote_getattr,
 	.setattr	= omfs_remote_setattr,
 	.listxattr	= omfs_remote_listxattr,
-};
-
-static const struct file_operations omfs_remote_dir_fops = {
-	.open		= omfs_remote_open,
-	.release	= omfs_remote_release,
-	.iterate_shared	= omfs_remote_iterate,
-	.llseek		= generic_file_llseek,
-	.read		= generic_read_dir,
-	.unlocked_ioctl	= omfs_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-};
-
-static const struct file_operations omfs_remote_file_fops = {
-	.open		= omfs_remote_open,
-	.release	= omfs_remote_release,
-	.read_iter	= omfs_remote_read_iter,
-	.llseek		= omfs_remote_llseek,
-	.mmap		= omfs_remote_mmap,
-	.splice_read	= OM_SPLICE_READ,
-	.unlocked_ioctl	= omfs_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-};
-
-static const struct file_operations omfs_remote_special_fops = {
-	.open		= omfs_remote_open_special,
-};
-
-static const struct address_space_operations omfs_remote_aops = {
-	.read_folio	= omfs_remote_read_folio,
 };
 
 /* The link to a node went down: its session's fids are gone with it. */

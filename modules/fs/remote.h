@@ -27,6 +27,9 @@ int omfs_remote_revalidate(struct dentry *dentry, unsigned int flags);
 int omfs_remote_statfs(struct dentry *dentry, struct kstatfs *buf);
 ssize_t omfs_remote_getxattr(struct inode *inode, const char *name,
 			     void *value, size_t size);
+/* @value NULL: removexattr. */
+int omfs_remote_setxattr(struct inode *inode, const char *name,
+			 const void *value, size_t size, int flags);
 /* ->evict_inode's part for OMFS_I_REMOTE inodes: the fid goes. */
 void omfs_remote_evict(struct inode *inode);
 

@@ -1140,10 +1140,11 @@ static int omfs_srv_exec_access(struct omfs_srv_work *w)
 		mask |= MAY_WRITE;
 	if (w->a.fid.arg & OMFS_MAY_EXEC)
 		mask |= MAY_EXEC;
-	/* Nothing is written here yet (phase 2): as on a read-only mount. */
+	/* As do_faccessat(): writing on a read-only mount is EROFS. */
 	if ((mask & MAY_WRITE) && (S_ISREG(inode->i_mode) ||
 				   S_ISDIR(inode->i_mode) ||
-				   S_ISLNK(inode->i_mode)))
+				   S_ISLNK(inode->i_mode)) &&
+	    __mnt_is_readonly(w->fid->path.mnt))
 		return -EROFS;
 	return inode_permission(om_mnt_idmap(w->fid->path.mnt), inode,
 				mask | MAY_ACCESS);
@@ -1464,13 +1465,6 @@ static int omfs_srv_rx_open(struct om_rpc_req *req)
 	w = omfs_srv_begin(req, OMFS_WT_OPEN, true, omfs_srv_exec_open);
 	if (IS_ERR(w))
 		return PTR_ERR(w);
-	/*
-	 * Until the client side of phase 3 is there: phase 2's client sends
-	 * OPEN for writing and expects EROFS (omfs-remote.sh). To go with it.
-	 */
-	if ((w->a.open.flags & OMFS_OF_ACCMODE) != OMFS_OF_RDONLY ||
-	    (w->a.open.flags & OMFS_OF_TRUNC))
-		return omfs_srv_finish(w, -EROFS);
 	err = omfs_srv_use_fid(w, w->a.open.fid, OMFS_FID_ANY);
 	if (!err)
 		err = omfs_srv_fid_reserve(w, w->a.open.newfid);

@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Open files and directories of another node (docs/design/omfs.md §8.6-8.9):
+ * each holds an OPEN fid of the server's. Reads and writes go to the
+ * server at once, in pieces of the session's max_io, and a write returns
+ * when the server's write returned: no data is cached but the pages of
+ * mmap and exec, which are never dirty.
+ */
+#include "remote_int.h"
+
+#include <linux/falloc.h>
+#include <linux/highmem.h>
+#include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <uapi/linux/omfs.h>
+
+/* One READDIR answer; a directory page of a local file system is 4 KiB. */
+#define OMFS_READDIR_BYTES	(64u << 10)
+
+u32 omfs_open_flags(unsigned int f_flags)
+{
+	u32 flags;
+
+	switch (f_flags & O_ACCMODE) {
+	case O_WRONLY:
+		flags = OMFS_OF_WRONLY;
+		break;
+	case O_RDWR:
+		flags = OMFS_OF_RDWR;
+		break;
+	default:
+		flags = OMFS_OF_RDONLY;
+		break;
+	}
+	if (f_flags & O_APPEND)
+		flags |= OMFS_OF_APPEND;
+	if (f_flags & O_TRUNC)
+		flags |= OMFS_OF_TRUNC;
+	if (f_flags & O_DIRECTORY)
+		flags |= OMFS_OF_DIRECTORY;
+	if (f_flags & O_NOATIME)
+		flags |= OMFS_OF_NOATIME;
+	if (f_flags & __FMODE_EXEC)
+		flags |= OMFS_OF_EXEC;
+	/* O_SYNC includes O_DSYNC's bit. */
+	if (f_flags & __O_SYNC)
+		flags |= OMFS_OF_SYNC;
+	else if (f_flags & O_DSYNC)
+		flags |= OMFS_OF_DSYNC;
+	return flags;
+}
+
+void omfs_revalidate_pages(struct inode *inode, u64 change)
+{
+	struct omfs_inode *oi = OMFS_I(inode);
+
+	if (oi->remote.change == change)
+		return;
+	oi->remote.change = change;
+	if (inode->i_mapping->nrpages)
+		invalidate_inode_pages2(inode->i_mapping);
+}
+
+/* An open file to be, with the fid its OPEN or CREATE is to make. */
+struct omfs_rfile *omfs_rfile_alloc(struct omfs_session *s)
+{
+	struct omfs_rfile *rf = kmalloc(sizeof(*rf), GFP_KERNEL);
+	int err;
+
+	if (!rf)
+		return ERR_PTR(-ENOMEM);
+	err = omfs_fid_alloc(s, &rf->fid);
+	if (err) {
+		kfree(rf);
+		return ERR_PTR(err);
+	}
+	return rf;
+}
+
+static int omfs_remote_open(struct inode *inode, struct file *file)
+{
+	struct omfs_session *s = omfs_rsess(inode);
+	struct omfs_wire_open wo = {
+		.fid = OMFS_I(inode)->remote.fid,
+		.flags = omfs_open_flags(file->f_flags),
+	};
+	struct omfs_rfile *rf;
+	struct omfs_wire_attr a;
+	struct omfs_msg m;
+	int err;
+
+	rf = omfs_rfile_alloc(s);
+	if (IS_ERR(rf))
+		return PTR_ERR(rf);
+	wo.newfid = rf->fid;
+	err = omfs_msg_init(&m, OMFS_WIRE_OPEN_LEN, 0);
+	if (err)
+		goto err_fid;
+	omfs_wire_put_open(omfs_msg_put(&m, OMFS_WIRE_OPEN_LEN), &wo);
+	err = omfs_attr_call(inode, OMFS_WT_OPEN, &m, &a);
+	if (err)
+		goto err_fid;
+	if (!omfs_same_object(inode, &a)) {
+		omfs_fid_put(s, OMFS_I(inode)->remote.gen, rf->fid);
+		err = -ESTALE;
+		goto err_free;
+	}
+	omfs_remote_refresh(inode, &a);
+	omfs_revalidate_pages(inode, a.change);
+	file->private_data = rf;
+	/* Every read and write goes to the server already: as NFS's O_DIRECT. */
+	if (S_ISREG(inode->i_mode))
+		file->f_mode |= FMODE_CAN_ODIRECT;
+	return 0;
+
+err_fid:
+	omfs_fid_drop(s, OMFS_I(inode)->remote.gen, rf->fid, err);
+err_free:
+	kfree(rf);
+	return err;
+}
+
+static int omfs_remote_release(struct inode *inode, struct file *file)
+{
+	struct omfs_rfile *rf = file->private_data;
+
+	omfs_fid_put(omfs_rsess(inode), OMFS_I(inode)->remote.gen, rf->fid);
+	kfree(rf);
+	return 0;
+}
+
+static int omfs_remote_open_special(struct inode *inode, struct file *file)
+{
+	return -ENXIO;		/* another node's device, FIFO or socket */
+}
+
+/*
+ * READ of up to @count bytes at @pos; on success *@data points into @resp
+ * (the caller frees it) and the byte count is returned.
+ */
+static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
+			      struct om_rpc_resp *resp, const u8 **data)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
+	struct omfs_wire_read_rsp rr;
+	struct omfs_msg m;
+	int err;
+
+	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
+	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_io(omfs_msg_put(&m, OMFS_WIRE_IO_LEN), &io);
+	err = omfs_inode_call(inode, OMFS_WT_READ, &m,
+			      OMFS_WIRE_READ_RSP_LEN + io.count, resp);
+	omfs_msg_free(&m);
+	if (err)
+		return err;
+	if (omfs_wire_get_read_rsp(resp->data, resp->len, &rr) ||
+	    rr.count > io.count ||
+	    rr.count != resp->len - OMFS_WIRE_READ_RSP_LEN) {
+		kvfree(resp->data);
+		return -EIO;
+	}
+	*data = (const u8 *)resp->data + OMFS_WIRE_READ_RSP_LEN;
+	return rr.count;
+}
+
+static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct om_rpc_resp resp;
+	ssize_t done = 0, n;
+	const u8 *data;
+
+	while (iov_iter_count(to)) {
+		size_t want = iov_iter_count(to);
+
+		n = omfs_read_call(file, iocb->ki_pos, want, &resp, &data);
+		if (n <= 0) {
+			if (!done)
+				done = n;
+			break;
+		}
+		n = copy_to_iter(data, n, to);
+		kvfree(resp.data);
+		if (!n) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		iocb->ki_pos += n;
+		done += n;
+		if (n < min_t(size_t, want, omfs_rsess(file_inode(file))->max_io))
+			break;		/* end of file, or a short copy */
+	}
+	return done;
+}
+
+/*
+ * How much of @count bytes may be written at @pos: the caller's file size
+ * limit (SIGXFSZ past it) and the file's, as generic_write_checks() has
+ * them (its helper is exported from 6.12 on only). An append's offset is
+ * the server's to choose, and its own checks apply there.
+ */
+static ssize_t omfs_write_limit(struct kiocb *iocb, size_t count)
+{
+	struct file *file = iocb->ki_filp;
+	loff_t max = file_inode(file)->i_sb->s_maxbytes;
+	unsigned long limit = rlimit(RLIMIT_FSIZE);
+	loff_t pos = iocb->ki_pos;
+
+	if (iocb->ki_flags & IOCB_APPEND)
+		return count;
+	if (pos < 0)
+		return -EINVAL;
+	if (limit != RLIM_INFINITY) {
+		if (pos >= limit) {
+			send_sig(SIGXFSZ, current, 0);
+			return -EFBIG;
+		}
+		count = min_t(u64, count, limit - pos);
+	}
+	if (!(file->f_flags & O_LARGEFILE))
+		max = MAX_NON_LFS;
+	if (pos >= max)
+		return -EFBIG;
+	return min_t(u64, count, max - pos);
+}
+
+/*
+ * WRITE of the next up to max_io bytes of @from at iocb->ki_pos (the
+ * server's end of file for an append). The bytes the server did not write
+ * are given back to @from. Answers the count written.
+ */
+static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
+			       size_t count)
+{
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_io io = { .offset = iocb->ki_pos, .fid = rf->fid };
+	struct omfs_wire_write_rsp wr;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	size_t copied;
+	int err;
+
+	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
+	if (iocb->ki_flags & IOCB_APPEND) {
+		io.flags |= OMFS_IO_APPEND;
+		io.offset = 0;
+	}
+	if (iocb->ki_flags & IOCB_SYNC)
+		io.flags |= OMFS_IO_SYNC;
+	else if (iocb->ki_flags & IOCB_DSYNC)
+		io.flags |= OMFS_IO_DSYNC;
+	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, io.count);
+	if (err)
+		return err;
+	omfs_msg_put(&m, OMFS_WIRE_IO_LEN);
+	copied = copy_from_iter(omfs_msg_put(&m, io.count), io.count, from);
+	if (!copied) {
+		omfs_msg_free(&m);
+		return -EFAULT;
+	}
+	if (copied < io.count) {		/* a fault partway: send what came */
+		m.len -= io.count - copied;
+		io.count = copied;
+	}
+	omfs_wire_put_io(m.buf + OMFS_WIRE_REQ_LEN, &io);
+	err = omfs_inode_call(inode, OMFS_WT_WRITE, &m,
+			      OMFS_WIRE_WRITE_RSP_LEN, &resp);
+	omfs_msg_free(&m);
+	if (!err) {
+		err = omfs_wire_get_write_rsp(resp.data, resp.len, &wr);
+		kvfree(resp.data);
+		if (!err && (wr.count > io.count || wr.pos < wr.count ||
+			     wr.pos > inode->i_sb->s_maxbytes))
+			err = -EPROTO;
+		if (err)
+			err = -EIO;
+	}
+	if (err) {
+		iov_iter_revert(from, io.count);
+		return err;
+	}
+	iov_iter_revert(from, io.count - wr.count);
+	iocb->ki_pos = wr.pos;
+	/*
+	 * The size the server reports, and pages of mmap that no longer
+	 * hold what the file does: this write changed the file.
+	 */
+	i_size_write(inode, wr.size);
+	omfs_revalidate_pages(inode, wr.change);
+	return wr.count;
+}
+
+/*
+ * Each piece is one WRITE, executed by the server's write() at once: what
+ * returned here is what any node reads next. An O_APPEND write of up to
+ * max_io bytes is appended in one piece under the server's inode lock,
+ * atomically against every other writer of the file on any node.
+ */
+static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	ssize_t count, done = 0, n;
+
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;		/* every write waits for the server */
+	count = omfs_write_limit(iocb, iov_iter_count(from));
+	if (count <= 0)
+		return count;
+	iov_iter_truncate(from, count);
+	while (iov_iter_count(from)) {
+		n = omfs_write_call(iocb, from, iov_iter_count(from));
+		if (n <= 0) {
+			if (!done)
+				done = n;
+			break;
+		}
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+	}
+	return done;
+}
+
+static int omfs_remote_fsync(struct file *file, loff_t start, loff_t end,
+			     int datasync)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_fsync fs = {
+		.start = start,
+		.end = end,
+		.fid = rf->fid,
+		.flags = datasync ? OMFS_FSYNC_DATASYNC : 0,
+	};
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	int err;
+
+	if (start < 0 || end < start)
+		return -EINVAL;
+	err = omfs_msg_init(&m, OMFS_WIRE_FSYNC_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_fsync(omfs_msg_put(&m, OMFS_WIRE_FSYNC_LEN), &fs);
+	err = omfs_inode_call(inode, OMFS_WT_FSYNC, &m, 0, &resp);
+	omfs_msg_free(&m);
+	if (!err)
+		kvfree(resp.data);
+	return err;
+}
+
+static long omfs_remote_fallocate(struct file *file, int mode, loff_t offset,
+				  loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_fallocate fa = {
+		.offset = offset,
+		.len = len,
+		.fid = rf->fid,
+		.mode = mode,
+	};
+	struct omfs_wire_attr a;
+	struct omfs_msg m;
+	int err;
+
+	/* The modes the wire knows are Linux's; a newer one stays here. */
+	if (mode & ~__OMFS_FA_ALL)
+		return -EOPNOTSUPP;
+	err = omfs_msg_init(&m, OMFS_WIRE_FALLOCATE_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_fallocate(omfs_msg_put(&m, OMFS_WIRE_FALLOCATE_LEN), &fa);
+	err = omfs_attr_call(inode, OMFS_WT_FALLOCATE, &m, &a);
+	if (err)
+		return err;
+	omfs_remote_refresh(inode, &a);
+	omfs_revalidate_pages(inode, a.change);
+	return 0;
+}
+
+static loff_t omfs_remote_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_lseek ls = { .offset = offset, .fid = rf->fid,
+				      .whence = whence };
+	struct omfs_wire_lseek_rsp lr;
+	struct omfs_wire_attr a;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	loff_t pos;
+	int err;
+
+	switch (whence) {
+	case SEEK_SET:
+	case SEEK_CUR:
+		return generic_file_llseek_size(file, offset, whence,
+						inode->i_sb->s_maxbytes, 0);
+	case SEEK_END:
+		err = omfs_getattr_fid(inode, &a);	/* the size now */
+		if (err)
+			return err;
+		return generic_file_llseek_size(file, offset, whence,
+						inode->i_sb->s_maxbytes,
+						i_size_read(inode));
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	err = omfs_msg_init(&m, OMFS_WIRE_LSEEK_LEN, 0);
+	if (err)
+		return err;
+	omfs_wire_put_lseek(omfs_msg_put(&m, OMFS_WIRE_LSEEK_LEN), &ls);
+	err = omfs_inode_call(inode, OMFS_WT_LSEEK, &m, OMFS_WIRE_LSEEK_RSP_LEN,
+			      &resp);
+	omfs_msg_free(&m);
+	if (err)
+		return err;
+	pos = omfs_wire_get_lseek_rsp(resp.data, resp.len, &lr) ? -EIO : lr.offset;
+	kvfree(resp.data);
+	if (pos < 0)
+		return pos;
+	return vfs_setpos(file, pos, inode->i_sb->s_maxbytes);
+}
+
+static int omfs_remote_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct inode *inode = file_inode(file);
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_readdir rd = { .fid = rf->fid,
+					.maxbytes = OMFS_READDIR_BYTES };
+	struct omfs_wire_dirent_view de;
+	struct omfs_wire_len_rsp lr;
+	struct om_rpc_resp resp;
+	struct omfs_msg m;
+	size_t off;
+	int err;
+
+	for (;;) {
+		rd.cookie = ctx->pos;
+		err = omfs_msg_init(&m, OMFS_WIRE_READDIR_LEN, 0);
+		if (err)
+			return err;
+		omfs_wire_put_readdir(omfs_msg_put(&m, OMFS_WIRE_READDIR_LEN),
+				      &rd);
+		err = omfs_inode_call(inode, OMFS_WT_READDIR, &m,
+				      OMFS_WIRE_LEN_RSP_LEN + rd.maxbytes,
+				      &resp);
+		omfs_msg_free(&m);
+		if (err)
+			return err;
+		if (omfs_wire_get_len_rsp(resp.data, resp.len, &lr) ||
+		    lr.len != resp.len - OMFS_WIRE_LEN_RSP_LEN ||
+		    omfs_wire_check_dirents((u8 *)resp.data +
+					    OMFS_WIRE_LEN_RSP_LEN, lr.len)) {
+			kvfree(resp.data);
+			return -EIO;
+		}
+		if (!lr.len) {
+			kvfree(resp.data);
+			return 0;	/* the end */
+		}
+		/* Every entry was checked above, before any is emitted. */
+		off = 0;
+		while (omfs_wire_next_dirent((u8 *)resp.data +
+					     OMFS_WIRE_LEN_RSP_LEN, lr.len,
+					     &off, &de) > 0) {
+			if (!dir_emit(ctx, de.name, de.namelen, de.ino,
+				      de.type)) {
+				kvfree(resp.data);
+				return 0;
+			}
+			ctx->pos = de.next;
+		}
+		kvfree(resp.data);
+	}
+}
+
+/*
+ * Record locks and flock() of another node's file would have to be held
+ * there to mean anything to its other users (design phase 4): until then
+ * they fail, rather than lock only this node's view of the file.
+ */
+static int omfs_remote_lock(struct file *file, int cmd, struct file_lock *fl)
+{
+	return -ENOLCK;
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap and exec                                                      */
+
+static int omfs_remote_read_folio(struct file *file, struct folio *folio)
+{
+	struct om_rpc_resp resp;
+	size_t len = folio_size(folio), done = 0;
+	loff_t pos = folio_pos(folio);
+	const u8 *data;
+	ssize_t n;
+	int err = 0;
+
+	while (done < len) {
+		/* A page at a time: kmap_local_folio() maps one. */
+		size_t chunk = min(len - done, PAGE_SIZE - offset_in_page(done));
+		void *kaddr;
+
+		n = omfs_read_call(file, pos + done, chunk, &resp, &data);
+		if (n <= 0) {
+			err = n;
+			break;
+		}
+		kaddr = kmap_local_folio(folio, done);
+		memcpy(kaddr, data, n);
+		kunmap_local(kaddr);
+		kvfree(resp.data);
+		done += n;
+		if (n < chunk)
+			break;		/* the end of the file */
+	}
+	if (!err) {
+		folio_zero_segment(folio, done, len);	/* past the end */
+		folio_mark_uptodate(folio);
+	}
+	folio_unlock(folio);
+	return err;
+}
+
+static const struct vm_operations_struct omfs_remote_vm_ops = {
+	.fault		= filemap_fault,
+	.map_pages	= filemap_map_pages,
+};
+
+/*
+ * Private mappings (exec's included) and shared read-only ones, from a
+ * page cache checked at open. A shared writable mapping would need writes
+ * to go back to the server page by page: refused, as FUSE does for
+ * direct I/O files.
+ */
+static int omfs_remote_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+		return -ENODEV;
+	if (vma->vm_flags & VM_SHARED)
+		om_vm_flags_clear(vma, VM_MAYWRITE);
+	file_accessed(file);
+	vma->vm_ops = &omfs_remote_vm_ops;
+	return 0;
+}
+
+const struct file_operations omfs_remote_dir_fops = {
+	.open		= omfs_remote_open,
+	.release	= omfs_remote_release,
+	.iterate_shared	= omfs_remote_iterate,
+	.fsync		= omfs_remote_fsync,
+	.lock		= omfs_remote_lock,
+	.flock		= omfs_remote_lock,
+	.setlease	= simple_nosetlease,
+	.llseek		= generic_file_llseek,
+	.read		= generic_read_dir,
+	.unlocked_ioctl	= omfs_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+const struct file_operations omfs_remote_file_fops = {
+	.open		= omfs_remote_open,
+	.release	= omfs_remote_release,
+	.read_iter	= omfs_remote_read_iter,
+	.write_iter	= omfs_remote_write_iter,
+	.fsync		= omfs_remote_fsync,
+	.fallocate	= omfs_remote_fallocate,
+	.llseek		= omfs_remote_llseek,
+	.mmap		= omfs_remote_mmap,
+	.lock		= omfs_remote_lock,
+	.flock		= omfs_remote_lock,
+	.setlease	= simple_nosetlease,
+	.splice_read	= OM_SPLICE_READ,
+	.splice_write	= iter_file_splice_write,
+	.unlocked_ioctl	= omfs_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+const struct file_operations omfs_remote_special_fops = {
+	.open		= omfs_remote_open_special,
+};
+
+const struct address_space_operations omfs_remote_aops = {
+	.read_folio	= omfs_remote_read_folio,
+};
+
