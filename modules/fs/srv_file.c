@@ -393,12 +393,14 @@ static int omfs_srv_exec_read(struct omfs_srv_work *w)
 	return 0;
 }
 
-int omfs_srv_rx_read(struct om_rpc_req *req)
+/* READ and WRITE: struct omfs_wire_io on an open fid. */
+static int omfs_srv_rx_io(struct om_rpc_req *req, u8 type,
+			  int (*exec)(struct omfs_srv_work *))
 {
 	struct omfs_srv_work *w;
 	int err = 0;
 
-	w = omfs_srv_begin(req, OMFS_WT_READ, true, omfs_srv_exec_read);
+	w = omfs_srv_begin(req, type, true, exec);
 	if (IS_ERR(w))
 		return PTR_ERR(w);
 	if (w->a.io.count > OMFS_SRV_MAX_IO || w->a.io.offset > LLONG_MAX)
@@ -406,6 +408,11 @@ int omfs_srv_rx_read(struct om_rpc_req *req)
 	if (!err)
 		err = omfs_srv_use_fid(w, w->a.io.fid, BIT(OMFS_FID_OPEN));
 	return omfs_srv_finish(w, err);
+}
+
+int omfs_srv_rx_read(struct om_rpc_req *req)
+{
+	return omfs_srv_rx_io(req, OMFS_WT_READ, omfs_srv_exec_read);
 }
 
 /*
@@ -472,17 +479,7 @@ static int omfs_srv_exec_write(struct omfs_srv_work *w)
 
 int omfs_srv_rx_write(struct om_rpc_req *req)
 {
-	struct omfs_srv_work *w;
-	int err = 0;
-
-	w = omfs_srv_begin(req, OMFS_WT_WRITE, true, omfs_srv_exec_write);
-	if (IS_ERR(w))
-		return PTR_ERR(w);
-	if (w->a.io.count > OMFS_SRV_MAX_IO || w->a.io.offset > LLONG_MAX)
-		err = -EPROTO;		/* past what ATTACH announced */
-	if (!err)
-		err = omfs_srv_use_fid(w, w->a.io.fid, BIT(OMFS_FID_OPEN));
-	return omfs_srv_finish(w, err);
+	return omfs_srv_rx_io(req, OMFS_WT_WRITE, omfs_srv_exec_write);
 }
 
 /* Any open file, as fsync(2); the codec checked start <= end <= LLONG_MAX. */
