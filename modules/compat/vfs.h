@@ -17,8 +17,10 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 #include <linux/splice.h>
 #include <linux/stat.h>
+#include <linux/xattr.h>
 #ifdef OM_HAVE_FILE_LOCK_CORE
 #include <linux/filelock.h>
 #endif
@@ -197,6 +199,73 @@ static inline int om_vfs_remove_acl(struct om_idmap *idmap,
 				    struct dentry *dentry, const char *name)
 {
 	return -EOPNOTSUPP;
+}
+#endif
+
+/*
+ * Any xattr of a real file, as bytes, for the server. From 6.2 an ACL's
+ * name is no xattr to vfs_getxattr() and the rest (EOPNOTSUPP), but an
+ * ACL, which vfs_get_acl() and posix_acl_to_xattr() make the same bytes
+ * of (ids of init_user_ns, as the server's callers all have).
+ */
+#ifdef OM_HAVE_VFS_GET_ACL
+static inline ssize_t om_getxattr(struct om_idmap *idmap, struct dentry *dentry,
+				  const char *name, void *value, size_t size)
+{
+	struct posix_acl *acl;
+	ssize_t n;
+
+	if (!is_posix_acl_xattr(name))
+		return vfs_getxattr(idmap, dentry, name, value, size);
+	acl = vfs_get_acl(idmap, dentry, name);
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	if (!acl)
+		return -ENODATA;
+	n = posix_acl_xattr_size(acl->a_count);
+	if (size)
+		n = size < n ? -ERANGE :
+		    posix_acl_to_xattr(&init_user_ns, acl, value, size);
+	posix_acl_release(acl);
+	return n;
+}
+
+/* @value NULL: removexattr. An ACL's flags (XATTR_CREATE...) mean nothing. */
+static inline int om_setxattr(struct om_idmap *idmap, struct dentry *dentry,
+			      const char *name, const void *value, size_t size,
+			      int flags)
+{
+	struct posix_acl *acl;
+	int err;
+
+	if (!is_posix_acl_xattr(name))
+		return value ? vfs_setxattr(idmap, dentry, name, value, size,
+					    flags) :
+			       vfs_removexattr(idmap, dentry, name);
+	if (!value)
+		return vfs_remove_acl(idmap, dentry, name);
+	acl = posix_acl_from_xattr(&init_user_ns, value, size);
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	err = vfs_set_acl(idmap, dentry, name, acl);
+	posix_acl_release(acl);
+	return err;
+}
+#else
+static inline ssize_t om_getxattr(struct om_idmap *idmap, struct dentry *dentry,
+				  const char *name, void *value, size_t size)
+{
+	return vfs_getxattr(idmap, dentry, name, value, size);
+}
+
+/* 6.1's vfs_setxattr() takes a value it does not write to as non-const. */
+static inline int om_setxattr(struct om_idmap *idmap, struct dentry *dentry,
+			      const char *name, const void *value, size_t size,
+			      int flags)
+{
+	return value ? vfs_setxattr(idmap, dentry, name, (void *)value, size,
+				    flags) :
+		       vfs_removexattr(idmap, dentry, name);
 }
 #endif
 

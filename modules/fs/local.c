@@ -504,13 +504,8 @@ static int omfs_local_xattr_set(const struct xattr_handler *handler,
 	err = mnt_want_write(real->mnt);
 	if (err)
 		return err;
-	/* 6.1 takes a non-const value; it never writes the caller's. */
-	if (value)
-		err = vfs_setxattr(om_mnt_idmap(real->mnt), real->dentry, name,
-				   (void *)value, size, flags);
-	else
-		err = vfs_removexattr(om_mnt_idmap(real->mnt), real->dentry,
-				      name);
+	err = om_setxattr(om_mnt_idmap(real->mnt), real->dentry, name, value,
+			  size, flags);
 	mnt_drop_write(real->mnt);
 	omfs_local_refresh(inode);
 	return err;
@@ -527,12 +522,6 @@ const struct xattr_handler *omfs_local_xattr_handlers[] = {
 	NULL
 };
 
-static const char *omfs_local_acl_name(int type)
-{
-	return type == ACL_TYPE_ACCESS ? XATTR_NAME_POSIX_ACL_ACCESS :
-					 XATTR_NAME_POSIX_ACL_DEFAULT;
-}
-
 /* ->get_acl and ->set_acl: from 6.2 only (OM_IOP_ACL_OPS). */
 struct posix_acl *omfs_local_get_acl(struct om_idmap *idmap,
 				     struct dentry *dentry, int type)
@@ -541,7 +530,7 @@ struct posix_acl *omfs_local_get_acl(struct om_idmap *idmap,
 	struct posix_acl *acl;
 
 	acl = om_vfs_get_acl(om_mnt_idmap(real->mnt), real->dentry,
-			     omfs_local_acl_name(type));
+			     omfs_acl_name(type));
 	return acl == ERR_PTR(-ENODATA) ? NULL : acl;
 }
 
@@ -549,7 +538,7 @@ int omfs_local_set_acl(struct om_idmap *idmap, struct dentry *dentry,
 		       struct posix_acl *acl, int type)
 {
 	const struct path *real = omfs_local_real(dentry);
-	const char *name = omfs_local_acl_name(type);
+	const char *name = omfs_acl_name(type);
 	int err;
 
 	err = mnt_want_write(real->mnt);

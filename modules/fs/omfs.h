@@ -21,6 +21,7 @@
 
 #include <linux/fs.h>
 #include <linux/path.h>
+#include <linux/posix_acl_xattr.h>
 #include <linux/types.h>
 
 struct omfs_mount_opts {
@@ -102,6 +103,13 @@ int omfs_node_revalidate(struct dentry *dentry, unsigned int flags);
 static inline bool omfs_is_node_dir(const struct dentry *dentry)
 {
 	return dentry->d_parent == dentry->d_sb->s_root && !IS_ROOT(dentry);
+}
+
+/* The xattr name of an ACL of @type (ACL_TYPE_ACCESS or _DEFAULT). */
+static inline const char *omfs_acl_name(int type)
+{
+	return type == ACL_TYPE_ACCESS ? XATTR_NAME_POSIX_ACL_ACCESS :
+					 XATTR_NAME_POSIX_ACL_DEFAULT;
 }
 
 /* task.c */

@@ -491,6 +491,8 @@ struct inode *omfs_remote_inode(struct super_block *sb,
 	oi->remote.change = a->change;
 	inode->i_ino = a->ino;
 	inode->i_flags |= S_NOATIME | S_NOCMTIME;
+	/* Asked of the server each time, as everything else. */
+	om_inode_acl_uncached(inode);
 	switch (a->mode & S_IFMT) {
 	case S_IFDIR:
 		inode->i_op = &omfs_remote_dir_iops;
@@ -1060,6 +1062,68 @@ int omfs_remote_setxattr(struct inode *inode, const char *name,
 	return err;
 }
 
+/*
+ * ->get_acl and ->set_acl (from 6.2 only: OM_IOP_ACL_OPS), by the ACL's
+ * xattr on the serving node, whose server turns it into its ACL.
+ */
+struct posix_acl *omfs_remote_get_acl(struct om_idmap *idmap,
+				      struct dentry *dentry, int type)
+{
+	const char *name = omfs_acl_name(type);
+	struct inode *inode = d_inode(dentry);
+	struct posix_acl *acl;
+	ssize_t len;
+	void *value;
+
+	len = omfs_remote_xattr_call(inode, name, NULL, 0);
+	if (len == -ENODATA)
+		return NULL;
+	if (len < 0)
+		return ERR_PTR(len);
+	value = kvmalloc(len ?: 1, GFP_KERNEL);
+	if (!value)
+		return ERR_PTR(-ENOMEM);
+	len = omfs_remote_xattr_call(inode, name, value, len);
+	if (len == -ENODATA)
+		acl = NULL;
+	else if (len < 0)
+		acl = ERR_PTR(len == -ERANGE ? -EAGAIN : len);	/* it grew */
+	else
+		acl = posix_acl_from_xattr(&init_user_ns, value, len);
+	kvfree(value);
+	return acl;
+}
+
+int omfs_remote_set_acl(struct om_idmap *idmap, struct dentry *dentry,
+			struct posix_acl *acl, int type)
+{
+	const char *name = omfs_acl_name(type);
+	struct inode *inode = d_inode(dentry);
+	struct omfs_wire_attr a;
+	size_t size;
+	void *value;
+	int err;
+
+	if (!acl) {
+		err = omfs_remote_setxattr(inode, name, NULL, 0, 0);
+		if (err == -ENODATA)
+			err = 0;
+	} else {
+		size = posix_acl_xattr_size(acl->a_count);
+		value = kvmalloc(size, GFP_KERNEL);
+		if (!value)
+			return -ENOMEM;
+		err = posix_acl_to_xattr(&init_user_ns, acl, value, size);
+		if (err >= 0)
+			err = omfs_remote_setxattr(inode, name, value, err, 0);
+		kvfree(value);
+	}
+	/* An access ACL changes the mode there too. */
+	if (!err && !omfs_getattr_fid(inode, &a) && !omfs_same_object(inode, &a))
+		err = -ESTALE;
+	return err;
+}
+
 /* getxattr() hides security.capability (see above): so does the list. */
 static ssize_t omfs_remote_listxattr(struct dentry *dentry, char *list,
 				     size_t size)
@@ -1100,6 +1164,7 @@ static const struct inode_operations omfs_remote_dir_iops = {
 	.rmdir		= omfs_remote_rmdir,
 	.atomic_open	= omfs_remote_atomic_open,
 	.rename		= omfs_remote_rename,
+	OM_IOP_ACL_OPS(omfs_remote_get_acl, omfs_remote_set_acl, NULL)
 };
 
 static const struct inode_operations omfs_remote_file_iops = {
@@ -1107,6 +1172,7 @@ static const struct inode_operations omfs_remote_file_iops = {
 	.permission	= omfs_remote_permission,
 	.setattr	= omfs_remote_setattr,
 	.listxattr	= omfs_remote_listxattr,
+	OM_IOP_ACL_OPS(omfs_remote_get_acl, omfs_remote_set_acl, NULL)
 };
 
 static const struct inode_operations omfs_remote_link_iops = {

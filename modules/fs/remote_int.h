@@ -128,6 +128,10 @@ int omfs_attr_call(struct inode *inode, u8 type, struct omfs_msg *m,
 int omfs_getattr_fid(struct inode *inode, struct omfs_wire_attr *a);
 struct dentry *omfs_remote_lookup(struct inode *dir, struct dentry *dentry,
 				  unsigned int flags);
+struct posix_acl *omfs_remote_get_acl(struct om_idmap *idmap,
+				      struct dentry *dentry, int type);
+int omfs_remote_set_acl(struct om_idmap *idmap, struct dentry *dentry,
+			struct posix_acl *acl, int type);
 
 /* remote_dir.c */
 int omfs_remote_atomic_open(struct inode *dir, struct dentry *dentry,

@@ -865,8 +865,8 @@ static int omfs_srv_exec_xattr(struct omfs_srv_work *w, size_t size,
 	if (list)
 		n = vfs_listxattr(dentry, value, size);
 	else
-		n = vfs_getxattr(om_mnt_idmap(w->fid->path.mnt), dentry,
-				 w->name, value, size);
+		n = om_getxattr(om_mnt_idmap(w->fid->path.mnt), dentry,
+				w->name, value, size);
 	if (n < 0)
 		return n;
 	if (size && n > size)
@@ -926,12 +926,12 @@ static int omfs_srv_exec_setxattr(struct omfs_srv_work *w)
 		return err;
 	/* An empty value is one: "" rather than NULL, see __vfs_setxattr(). */
 	if (w->type == OMFS_WT_SETXATTR)
-		err = vfs_setxattr(idmap, path->dentry, w->name,
-				   w->tails[1].data ?: (const u8 *)"",
-				   w->tails[1].len,
-				   omfs_srv_xattr_flags(w->a.xattr.size_or_flags));
+		err = om_setxattr(idmap, path->dentry, w->name,
+				  w->tails[1].data ?: (const u8 *)"",
+				  w->tails[1].len,
+				  omfs_srv_xattr_flags(w->a.xattr.size_or_flags));
 	else
-		err = vfs_removexattr(idmap, path->dentry, w->name);
+		err = om_setxattr(idmap, path->dentry, w->name, NULL, 0, 0);
 	mnt_drop_write(path->mnt);
 	return err;
 }

@@ -170,6 +170,15 @@ static int omfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_op = &omfs_super_ops;
 	sb->s_d_op = &omfs_dentry_ops;
 	sb->s_xattr = omfs_local_xattr_handlers;
+	/*
+	 * The umask is for the file system that makes the file to apply: the
+	 * real one here (vfs_create() and the rest, or its default ACL), the
+	 * serving node's for another node's files. The VFS leaves it alone
+	 * for a superblock with POSIX ACLs, and the ACL xattrs of 6.2 on
+	 * reach ->get_acl and ->set_acl only on such.
+	 */
+	if (IS_ENABLED(CONFIG_FS_POSIX_ACL))
+		sb->s_flags |= SB_POSIXACL;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
