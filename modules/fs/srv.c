@@ -45,6 +45,7 @@
 #include <linux/pid.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
@@ -80,6 +81,8 @@ static atomic_t omfs_srv_nr_sessions = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_fids = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_works = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_owners = ATOMIC_INIT(0);
+/* Read by threads releasing fids they took from omfs_srv_dead_fids. */
+static DECLARE_RWSEM(omfs_srv_releasing);
 
 /* ------------------------------------------------------------------ */
 /* Fids                                                               */
@@ -92,7 +95,9 @@ static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 	/*
 	 * Every POSIX lock of the owners that locked through the file, on
 	 * its inode, goes now: none is left that names the file when fput()
-	 * checks (locks_remove_file() removes the file's own, OFD and flock).
+	 * checks. The file's own OFD and flock() locks too, which fput()
+	 * would remove only later: a kthread's last fput() is delayed, and
+	 * the client, whose close() sent the CLUNK, may lock again at once.
 	 */
 	xa_for_each(&f->owners, i, o) {
 		xa_erase(&f->owners, i);
@@ -101,6 +106,10 @@ static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 		omfs_srv_owner_put(o);
 	}
 	xa_destroy(&f->owners);
+	if (f->file && f->ofd_locked)
+		locks_remove_posix(f->file, f->file);
+	if (f->file && f->flocked)
+		omfs_srv_flock(f->file, F_UNLCK, true);
 	if (f->file) {
 		if (f->exec_denied)
 			allow_write_access(f->file);
@@ -115,11 +124,31 @@ static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 
 static void omfs_srv_free_fids(void)
 {
-	struct llist_node *list = llist_del_all(&omfs_srv_dead_fids);
 	struct omfs_srv_fid *f, *next;
+	struct llist_node *list;
 
+	if (llist_empty(&omfs_srv_dead_fids))
+		return;
+	/* Held before taken: omfs_srv_fids_released() waits for them. */
+	down_read(&omfs_srv_releasing);
+	list = llist_del_all(&omfs_srv_dead_fids);
 	llist_for_each_entry_safe(f, next, list, free_node)
 		omfs_srv_fid_release(f);
+	up_read(&omfs_srv_releasing);
+}
+
+/*
+ * Every fid whose last reference went before this call is released, and
+ * the locks it held with it: a LOCK or FLOCK after a CLUNK (a client's
+ * close() and lock again) finds them gone. Releasing never waits for a
+ * request, so this cannot wait for itself.
+ */
+static void omfs_srv_fids_released(void)
+{
+	omfs_srv_free_fids();
+	/* Those another thread took are released when it lets go. */
+	down_write(&omfs_srv_releasing);
+	up_write(&omfs_srv_releasing);
 }
 
 /* Any context but atomic: what the fid holds is let go in a server thread. */
@@ -621,6 +650,12 @@ static void omfs_srv_work_fn(struct omfs_srv_work *w)
 	} else if (!w->cred) {
 		err = omfs_wire_errno(w->exec(w));	/* ATTACH */
 	} else {
+		/*
+		 * What the client closed before it locks is no longer locked
+		 * (released in this thread's own identity, as always).
+		 */
+		if (w->type == OMFS_WT_LOCK || w->type == OMFS_WT_FLOCK)
+			omfs_srv_fids_released();
 		cred = omfs_srv_cred_use(w->cred);
 		if (cred) {
 			old = override_creds(cred);

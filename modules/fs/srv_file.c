@@ -789,6 +789,8 @@ static int omfs_srv_exec_lock(struct omfs_srv_work *w)
 		   (type == F_WRLCK && !(file->f_mode & FMODE_WRITE))) {
 		return -EBADF;		/* check_fmode_for_setlk() */
 	}
+	if (ofd && !getlk && type != F_UNLCK)
+		WRITE_ONCE(w->fid->ofd_locked, true);	/* the fid's close unlocks */
 	if (!ofd) {
 		/* Only a lock makes an owner: one that is not here holds none. */
 		o = omfs_srv_owner_get(w->s, lk->owner,
@@ -870,11 +872,29 @@ int omfs_srv_rx_lock(struct om_rpc_req *req)
  * node's flock() users and every other client's open files, and goes
  * with the file. -EAGAIN (EWOULDBLOCK) on a conflict.
  */
+int omfs_srv_flock(struct file *file, int type, bool close)
+{
+	struct file_lock *fl;
+	int err;
+
+	fl = omfs_srv_lock_new(file, close ? FL_FLOCK | FL_CLOSE : FL_FLOCK,
+			       type, 0, OFFSET_MAX);
+	if (!fl)
+		return -ENOLCK;
+	om_fl_owner(fl) = file;
+	/* No FL_SLEEP: a conflict is -EAGAIN, nothing waits. */
+	if (file->f_op->flock)
+		err = file->f_op->flock(file, F_SETLK, fl);
+	else
+		err = locks_lock_file_wait(file, fl);
+	locks_free_lock(fl);
+	return err;
+}
+
 static int omfs_srv_exec_flock(struct omfs_srv_work *w)
 {
 	struct file *file = w->fid->file;
-	struct file_lock *fl;
-	int type, err;
+	int type;
 
 	switch (w->a.fid.arg) {
 	case OMFS_FL_SH:
@@ -889,17 +909,9 @@ static int omfs_srv_exec_flock(struct omfs_srv_work *w)
 	}
 	if (type != F_UNLCK && !(file->f_mode & (FMODE_READ | FMODE_WRITE)))
 		return -EBADF;
-	fl = omfs_srv_lock_new(file, FL_FLOCK, type, 0, OFFSET_MAX);
-	if (!fl)
-		return -ENOLCK;
-	om_fl_owner(fl) = file;
-	/* No FL_SLEEP: a conflict is -EAGAIN, nothing waits. */
-	if (file->f_op->flock)
-		err = file->f_op->flock(file, F_SETLK, fl);
-	else
-		err = locks_lock_file_wait(file, fl);
-	locks_free_lock(fl);
-	return err;
+	if (type != F_UNLCK)
+		WRITE_ONCE(w->fid->flocked, true);	/* the fid's close unlocks */
+	return omfs_srv_flock(file, type, false);
 }
 
 int omfs_srv_rx_flock(struct om_rpc_req *req)

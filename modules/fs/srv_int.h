@@ -60,6 +60,8 @@ struct omfs_srv_fid {
 	 * before .file does (locks_remove_posix()).
 	 */
 	struct xarray owners;
+	bool ofd_locked;		/* took an OFD lock */
+	bool flocked;			/* took a flock() lock */
 	struct llist_node free_node;
 };
 
@@ -176,6 +178,7 @@ int omfs_srv_rx_fsync(struct om_rpc_req *req);
 int omfs_srv_rx_lseek(struct om_rpc_req *req);
 int omfs_srv_rx_fallocate(struct om_rpc_req *req);
 int omfs_srv_rx_readdir(struct om_rpc_req *req);
+int omfs_srv_flock(struct file *file, int type, bool close);
 int omfs_srv_rx_lock(struct om_rpc_req *req);
 int omfs_srv_rx_flock(struct om_rpc_req *req);
 
