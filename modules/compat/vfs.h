@@ -106,11 +106,13 @@ static inline void om_vm_flags_clear(struct vm_area_struct *vma,
 #define om_fl_type(fl)		((fl)->c.flc_type)
 #define om_fl_flags(fl)		((fl)->c.flc_flags)
 #define om_fl_file(fl)		((fl)->c.flc_file)
+#define om_fl_pid(fl)		((fl)->c.flc_pid)
 #else
 #define om_fl_owner(fl)		((fl)->fl_owner)
 #define om_fl_type(fl)		((fl)->fl_type)
 #define om_fl_flags(fl)		((fl)->fl_flags)
 #define om_fl_file(fl)		((fl)->fl_file)
+#define om_fl_pid(fl)		((fl)->fl_pid)
 #endif
 
 /*

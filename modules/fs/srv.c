@@ -34,6 +34,7 @@
 #include <linux/fs_struct.h>
 #include <linux/file.h>
 #include <linux/freezer.h>
+#include <linux/hash.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/magic.h>
@@ -44,11 +45,13 @@
 #include <linux/pid.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 #include <linux/xattr.h>
 #include <openmosix/omcore.h>
@@ -77,12 +80,36 @@ static LLIST_HEAD(omfs_srv_dead_fids);
 static atomic_t omfs_srv_nr_sessions = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_fids = ATOMIC_INIT(0);
 static atomic_t omfs_srv_nr_works = ATOMIC_INIT(0);
+static atomic_t omfs_srv_nr_owners = ATOMIC_INIT(0);
+/* Read by threads releasing fids they took from omfs_srv_dead_fids. */
+static DECLARE_RWSEM(omfs_srv_releasing);
 
 /* ------------------------------------------------------------------ */
 /* Fids                                                               */
 
 static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 {
+	struct omfs_srv_owner *o;
+	unsigned long i;
+
+	/*
+	 * Every POSIX lock of the owners that locked through the file, on
+	 * its inode, goes now: none is left that names the file when fput()
+	 * checks. The file's own OFD and flock() locks too, which fput()
+	 * would remove only later: a kthread's last fput() is delayed, and
+	 * the client, whose close() sent the CLUNK, may lock again at once.
+	 */
+	xa_for_each(&f->owners, i, o) {
+		xa_erase(&f->owners, i);
+		if (f->file)
+			locks_remove_posix(f->file, o);
+		omfs_srv_owner_put(o);
+	}
+	xa_destroy(&f->owners);
+	if (f->file && f->ofd_locked)
+		locks_remove_posix(f->file, f->file);
+	if (f->file && f->flocked)
+		omfs_srv_flock(f->file, F_UNLCK, true);
 	if (f->file) {
 		if (f->exec_denied)
 			allow_write_access(f->file);
@@ -97,11 +124,31 @@ static void omfs_srv_fid_release(struct omfs_srv_fid *f)
 
 static void omfs_srv_free_fids(void)
 {
-	struct llist_node *list = llist_del_all(&omfs_srv_dead_fids);
 	struct omfs_srv_fid *f, *next;
+	struct llist_node *list;
 
+	if (llist_empty(&omfs_srv_dead_fids))
+		return;
+	/* Held before taken: omfs_srv_fids_released() waits for them. */
+	down_read(&omfs_srv_releasing);
+	list = llist_del_all(&omfs_srv_dead_fids);
 	llist_for_each_entry_safe(f, next, list, free_node)
 		omfs_srv_fid_release(f);
+	up_read(&omfs_srv_releasing);
+}
+
+/*
+ * Every fid whose last reference went before this call is released, and
+ * the locks it held with it: a LOCK or FLOCK after a CLUNK (a client's
+ * close() and lock again) finds them gone. Releasing never waits for a
+ * request, so this cannot wait for itself.
+ */
+static void omfs_srv_fids_released(void)
+{
+	omfs_srv_free_fids();
+	/* Those another thread took are released when it lets go. */
+	down_write(&omfs_srv_releasing);
+	up_write(&omfs_srv_releasing);
 }
 
 /* Any context but atomic: what the fid holds is let go in a server thread. */
@@ -152,6 +199,7 @@ int omfs_srv_fid_reserve(struct omfs_srv_work *w, u32 id)
 	refcount_set(&f->ref, 2);		/* the table's and @w's */
 	f->kind = OMFS_FID_PENDING;
 	mutex_init(&f->pos_lock);
+	xa_init(&f->owners);
 	atomic_inc(&omfs_srv_nr_fids);
 
 	mutex_lock(&s->lock);
@@ -217,6 +265,157 @@ static void omfs_srv_fid_settle(struct omfs_srv_work *w, bool ok)
 }
 
 /* ------------------------------------------------------------------ */
+/* POSIX lock owners                                                  */
+
+/*
+ * An owner lives while its session has it, a fid tracks it, a lock of
+ * it exists (the lock manager's get and put below) or a request uses
+ * it: its address is never another owner's while a lock names it. The
+ * last put may come from the lock code, in any context.
+ */
+static void omfs_srv_owner_free(struct omfs_srv_owner *o)
+{
+	kfree(o);
+	if (atomic_dec_and_test(&omfs_srv_nr_owners))
+		wake_up_var(&omfs_srv_nr_owners);
+}
+
+void omfs_srv_owner_put(struct omfs_srv_owner *o)
+{
+	if (o && refcount_dec_and_test(&o->ref))
+		omfs_srv_owner_free(o);
+}
+
+/* A lock of the owner is copied: a new lock, or a conflict reported. */
+static fl_owner_t omfs_srv_lm_get_owner(fl_owner_t owner)
+{
+	struct omfs_srv_owner *o = owner;
+
+	refcount_inc(&o->ref);
+	return owner;
+}
+
+static void omfs_srv_lm_put_owner(fl_owner_t owner)
+{
+	omfs_srv_owner_put(owner);
+}
+
+/*
+ * The lock manager operations of every POSIX lock a client's owner
+ * holds here: a lock with them has a struct omfs_srv_owner for owner.
+ */
+const struct lock_manager_operations omfs_srv_lmops = {
+	.lm_get_owner = omfs_srv_lm_get_owner,
+	.lm_put_owner = omfs_srv_lm_put_owner,
+};
+
+/* Takes @o out of its session's tables; the caller has its reference. */
+static void omfs_srv_owner_unhash(struct omfs_srv_session *s,
+				  struct omfs_srv_owner *o)
+{
+	lockdep_assert_held(&s->lock);
+	xa_erase(&s->owners, o->id);
+	hash_del(&o->hash);
+}
+
+/*
+ * Forgets the owners of @s only the session holds: no lock, no fid, no
+ * request has them, and nothing but a lookup under s->lock takes them
+ * from there. Their tokens get new owners when they lock again.
+ */
+static void omfs_srv_owner_sweep(struct omfs_srv_session *s)
+{
+	struct omfs_srv_owner *o;
+	unsigned long i;
+
+	lockdep_assert_held(&s->lock);
+	xa_for_each(&s->owners, i, o) {
+		if (refcount_dec_if_one(&o->ref)) {
+			omfs_srv_owner_unhash(s, o);
+			omfs_srv_owner_free(o);
+		}
+	}
+}
+
+static struct omfs_srv_owner *omfs_srv_owner_find(struct omfs_srv_session *s,
+						  u64 token)
+{
+	struct omfs_srv_owner *o;
+
+	lockdep_assert_held(&s->lock);
+	hash_for_each_possible(s->owner_hash, o, hash, token)
+		if (o->token == token)
+			return o;
+	return NULL;
+}
+
+/*
+ * The owner of @s under the client's @token, referenced; made if
+ * @create (-ENOLCK past OMFS_MAX_LOCK_OWNERS). NULL if there is none and
+ * @create is false: then it holds no lock here.
+ */
+struct omfs_srv_owner *omfs_srv_owner_get(struct omfs_srv_session *s,
+					  u64 token, bool create)
+{
+	struct omfs_srv_owner *o, *new = NULL;
+	u32 id;
+	int err;
+
+	if (create) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return ERR_PTR(-ENOMEM);
+		refcount_set(&new->ref, 2);	/* the session's and the caller's */
+		new->node = s->node;
+		new->session = s->id;
+		new->token = token;
+	}
+	mutex_lock(&s->lock);
+	o = omfs_srv_owner_find(s, token);
+	if (o) {
+		refcount_inc(&o->ref);
+	} else if (!new) {
+		/* None: it holds nothing. */
+	} else if (s->dead) {
+		o = ERR_PTR(-EBADR);
+	} else {
+		err = xa_alloc(&s->owners, &id, new,
+			       XA_LIMIT(1, OMFS_MAX_LOCK_OWNERS), GFP_KERNEL);
+		if (err == -EBUSY) {
+			omfs_srv_owner_sweep(s);
+			err = xa_alloc(&s->owners, &id, new,
+				       XA_LIMIT(1, OMFS_MAX_LOCK_OWNERS),
+				       GFP_KERNEL);
+		}
+		if (!err) {
+			new->id = id;
+			hash_add(s->owner_hash, &new->hash, token);
+			atomic_inc(&omfs_srv_nr_owners);
+			o = new;
+			new = NULL;
+		} else {
+			o = ERR_PTR(err == -EBUSY ? -ENOLCK : err);
+		}
+	}
+	mutex_unlock(&s->lock);
+	kfree(new);
+	return o;
+}
+
+/* @f tracks @o, whose lock is about to be taken through f->file. */
+int omfs_srv_fid_add_owner(struct omfs_srv_fid *f, struct omfs_srv_owner *o)
+{
+	int err;
+
+	refcount_inc(&o->ref);
+	err = xa_insert(&f->owners, o->id, o, GFP_KERNEL);
+	if (err)
+		omfs_srv_owner_put(o);
+	/* Ids are unique among live owners: one there is @o already. */
+	return err == -EBUSY ? 0 : err;
+}
+
+/* ------------------------------------------------------------------ */
 /* Sessions                                                           */
 
 static void omfs_srv_session_put(struct omfs_srv_session *s)
@@ -225,6 +424,7 @@ static void omfs_srv_session_put(struct omfs_srv_session *s)
 		return;
 	xa_destroy(&s->fids);
 	xa_destroy(&s->creds);
+	xa_destroy(&s->owners);
 	mutex_destroy(&s->lock);
 	atomic_dec(&omfs_srv_nr_sessions);
 	kfree_rcu(s, rcu);		/* omfs_srv_session_get() may look */
@@ -246,6 +446,8 @@ static struct omfs_srv_session *omfs_srv_session_new(u16 node, u64 epoch)
 	mutex_init(&s->lock);
 	xa_init(&s->fids);
 	xa_init(&s->creds);
+	xa_init_flags(&s->owners, XA_FLAGS_ALLOC1);
+	hash_init(s->owner_hash);
 	INIT_LIST_HEAD(&s->backlog);
 	atomic_inc(&omfs_srv_nr_sessions);
 	return s;
@@ -257,12 +459,18 @@ static struct omfs_srv_session *omfs_srv_session_new(u16 node, u64 epoch)
  */
 static void omfs_srv_session_kill(struct omfs_srv_session *s)
 {
+	struct omfs_srv_owner *o;
 	struct omfs_srv_cred *c;
 	struct omfs_srv_fid *f;
 	unsigned long i;
 
 	mutex_lock(&s->lock);
 	WRITE_ONCE(s->dead, true);
+	/* Their locks go with the fids that took them. */
+	xa_for_each(&s->owners, i, o) {
+		omfs_srv_owner_unhash(s, o);
+		omfs_srv_owner_put(o);
+	}
 	xa_for_each(&s->fids, i, f) {
 		xa_erase(&s->fids, i);
 		omfs_srv_fid_put(f);
@@ -442,6 +650,12 @@ static void omfs_srv_work_fn(struct omfs_srv_work *w)
 	} else if (!w->cred) {
 		err = omfs_wire_errno(w->exec(w));	/* ATTACH */
 	} else {
+		/*
+		 * What the client closed before it locks is no longer locked
+		 * (released in this thread's own identity, as always).
+		 */
+		if (w->type == OMFS_WT_LOCK || w->type == OMFS_WT_FLOCK)
+			omfs_srv_fids_released();
 		cred = omfs_srv_cred_use(w->cred);
 		if (cred) {
 			old = override_creds(cred);
@@ -1008,21 +1222,6 @@ static int omfs_srv_rx_clunk(struct om_rpc_req *req)
 }
 
 /* ------------------------------------------------------------------ */
-/* What phase 3 does not serve                                        */
-
-/*
- * Locks (phase 4 of the design). -ENOLCK, what fcntl() and flock() say
- * when locks cannot be had, so a client may pass it on as it is; the
- * server does not announce OMFS_FEAT_LOCKS.
- */
-static int omfs_srv_rx_nolock(struct om_rpc_req *req)
-{
-	if (om_policy() & OM_POLICY_NOMFS)
-		return -ECONNREFUSED;
-	return -ENOLCK;
-}
-
-/* ------------------------------------------------------------------ */
 /* Events, init and exit                                              */
 
 static int omfs_srv_event(struct notifier_block *nb, unsigned long event,
@@ -1080,8 +1279,8 @@ static const struct {
 	{ OMFS_WT_SETXATTR, omfs_srv_rx_setxattr },
 	{ OMFS_WT_LISTXATTR, omfs_srv_rx_listxattr },
 	{ OMFS_WT_REMOVEXATTR, omfs_srv_rx_removexattr },
-	{ OMFS_WT_LOCK, omfs_srv_rx_nolock },
-	{ OMFS_WT_FLOCK, omfs_srv_rx_nolock },
+	{ OMFS_WT_LOCK, omfs_srv_rx_lock },
+	{ OMFS_WT_FLOCK, omfs_srv_rx_flock },
 	/* OMFS_WT_LOCK_HINT goes to clients: the client side registers it. */
 };
 
@@ -1128,14 +1327,22 @@ void omfs_srv_exit(void)
 	omfs_srv_session_end_all();
 	/* Queued requests answer -EBADR; the fids' last puts run in here. */
 	omfs_srv_stop_threads(omfs_srv_nr_threads);
+	/*
+	 * The last owners go with their locks' last copies: a conflict a
+	 * local F_GETLK of this node reported may hold one for a moment.
+	 */
+	wait_var_event_timeout(&omfs_srv_nr_owners,
+			       !atomic_read(&omfs_srv_nr_owners), 10 * HZ);
 	WARN(!list_empty(&omfs_srv_runq) ||
 	     !llist_empty(&omfs_srv_dead_fids),
 	     "omfs: server work left after its threads\n");
 	WARN(atomic_read(&omfs_srv_nr_sessions) ||
 	     atomic_read(&omfs_srv_nr_fids) ||
-	     atomic_read(&omfs_srv_nr_works) || omfs_srv_creds_alive(),
-	     "omfs: server objects left: %d sessions, %d fids, %d requests, %u creds\n",
+	     atomic_read(&omfs_srv_nr_works) || omfs_srv_creds_alive() ||
+	     atomic_read(&omfs_srv_nr_owners),
+	     "omfs: server objects left: %d sessions, %d fids, %d requests, %u creds, %d lock owners\n",
 	     atomic_read(&omfs_srv_nr_sessions),
 	     atomic_read(&omfs_srv_nr_fids),
-	     atomic_read(&omfs_srv_nr_works), omfs_srv_creds_alive());
+	     atomic_read(&omfs_srv_nr_works), omfs_srv_creds_alive(),
+	     atomic_read(&omfs_srv_nr_owners));
 }

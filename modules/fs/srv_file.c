@@ -9,6 +9,7 @@
 
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
@@ -679,3 +680,248 @@ int omfs_srv_rx_readdir(struct om_rpc_req *req)
 	return omfs_srv_finish(w, err);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Locks: LOCK, FLOCK (§7.5, §8.15)                                   */
+
+/*
+ * A lock on the server file @file. Its pid is 0, which the lock code
+ * takes for a remote holder's: /proc/locks and this node's F_GETLK show
+ * 0, never a pid of this node that would be some unrelated process (the
+ * client's pid is kept in its owner, for its own node's F_GETLK).
+ */
+static struct file_lock *omfs_srv_lock_new(struct file *file,
+					   unsigned int flags, int type,
+					   loff_t start, loff_t end)
+{
+	struct file_lock *fl = locks_alloc_lock();
+
+	if (!fl)
+		return NULL;
+	om_fl_file(fl) = file;
+	om_fl_flags(fl) = flags;
+	om_fl_type(fl) = type;
+	om_fl_pid(fl) = 0;
+	fl->fl_start = start;
+	fl->fl_end = end;
+	return fl;
+}
+
+static int omfs_srv_lock_type(u8 type)
+{
+	switch (type) {
+	case OMFS_LK_RD:
+		return F_RDLCK;
+	case OMFS_LK_WR:
+		return F_WRLCK;
+	default:
+		return F_UNLCK;
+	}
+}
+
+/*
+ * GETLK's answer from @fl as vfs_test_lock() left it: the conflicting
+ * lock, or F_UNLCK. A holder that is an owner of a client (any
+ * session's: the lock manager operations say so, and the copy holds a
+ * reference to it) is on that client's node; its pid goes only to its
+ * own session, the pid it sent when it last locked. Anyone else is a
+ * holder on this node (a process, or an OFD lock or a lock of another
+ * file system's lock manager), with pid 0: a pid of this node means
+ * nothing on the client's.
+ */
+static void omfs_srv_lock_rsp(struct omfs_srv_work *w, struct file_lock *fl,
+			      struct omfs_wire_lock_rsp *rsp)
+{
+	const struct omfs_srv_owner *o;
+
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->start = w->a.lock.start;
+	rsp->end = w->a.lock.end;
+	rsp->type = OMFS_LK_UN;
+	switch (om_fl_type(fl)) {
+	case F_RDLCK:
+		rsp->type = OMFS_LK_RD;
+		break;
+	case F_WRLCK:
+		rsp->type = OMFS_LK_WR;
+		break;
+	default:
+		return;
+	}
+	/* A file system's ->lock may say anything: the range as the wire has it. */
+	rsp->start = clamp_t(loff_t, fl->fl_start, 0, OFFSET_MAX);
+	rsp->end = clamp_t(loff_t, fl->fl_end, rsp->start, OFFSET_MAX);
+	rsp->node = om_self_id();
+	if (fl->fl_lmops == &omfs_srv_lmops) {
+		o = om_fl_owner(fl);
+		rsp->node = o->node;
+		if (o->session == w->s->id)
+			rsp->pid = READ_ONCE(o->pid);
+	}
+}
+
+/*
+ * LOCK: fcntl()'s F_GETLK and F_SETLK (F_OFD_* with OMFS_LK_OFD) on the
+ * server file, never waiting: the client repeats SETLK for F_SETLKW.
+ * A POSIX lock's owner is the session's object for the client's token
+ * (made at its first lock, tracked by the fid it locks through, whose
+ * close removes its locks on the inode); an OFD lock's is the server
+ * file, as for fcntl(F_OFD_SETLK), and goes with it. As nfsd and lockd,
+ * no security_file_lock() (not exported); the open was checked.
+ */
+static int omfs_srv_exec_lock(struct omfs_srv_work *w)
+{
+	const struct omfs_wire_lock *lk = &w->a.lock;
+	struct file *file = w->fid->file;
+	int type = omfs_srv_lock_type(lk->type);
+	bool getlk = lk->cmd == OMFS_LK_GETLK;
+	bool ofd = lk->flags & OMFS_LK_OFD;
+	struct omfs_wire_lock_rsp rsp;
+	struct omfs_srv_owner *o = NULL;
+	struct file_lock *fl;
+	int err;
+
+	if (getlk) {
+		/* fcntl_getlk(): RD or WR, whatever the open's mode. */
+		if (type == F_UNLCK)
+			return -EINVAL;
+	} else if ((type == F_RDLCK && !(file->f_mode & FMODE_READ)) ||
+		   (type == F_WRLCK && !(file->f_mode & FMODE_WRITE))) {
+		return -EBADF;		/* check_fmode_for_setlk() */
+	}
+	if (ofd && !getlk && type != F_UNLCK)
+		WRITE_ONCE(w->fid->ofd_locked, true);	/* the fid's close unlocks */
+	if (!ofd) {
+		/* Only a lock makes an owner: one that is not here holds none. */
+		o = omfs_srv_owner_get(w->s, lk->owner,
+				       !getlk && type != F_UNLCK);
+		if (IS_ERR(o))
+			return PTR_ERR(o);
+		if (!o && !getlk)
+			goto answer;	/* nothing to unlock */
+	}
+	err = -ENOLCK;			/* what fcntl() says without memory */
+	fl = omfs_srv_lock_new(file, ofd ? FL_POSIX | FL_OFDLCK : FL_POSIX,
+			       type, lk->start, lk->end);
+	if (!fl)
+		goto out;
+	if (ofd) {
+		om_fl_owner(fl) = file;	/* fcntl_setlk() for F_OFD_SETLK */
+	} else if (getlk) {
+		/* Not referenced: a lock of no one's. @w is no lock's owner. */
+		om_fl_owner(fl) = o ? (fl_owner_t)o : (fl_owner_t)w;
+	} else {
+		/* Before the lock: the fid's close is what removes it. */
+		if (type != F_UNLCK) {
+			err = omfs_srv_fid_add_owner(w->fid, o);
+			if (err) {
+				locks_free_lock(fl);
+				goto out;
+			}
+		}
+		/* The request's own reference, which locks_free_lock() puts. */
+		om_fl_owner(fl) = omfs_srv_lmops.lm_get_owner(o);
+		fl->fl_lmops = &omfs_srv_lmops;
+	}
+	if (getlk) {
+		err = vfs_test_lock(file, fl);
+		if (!err)
+			omfs_srv_lock_rsp(w, fl, &rsp);
+	} else {
+		/* F_SETLK: a conflict is -EAGAIN, nothing waits. */
+		err = vfs_lock_file(file, F_SETLK, fl, NULL);
+		if (!err && o && type != F_UNLCK)
+			WRITE_ONCE(o->pid, lk->pid);
+	}
+	/* Puts the request's reference, or the conflict's (GETLK). */
+	locks_free_lock(fl);
+	if (err)
+		goto out;
+answer:
+	if (!getlk) {
+		/* SETLK's answer: no conflict, the range it was asked for. */
+		memset(&rsp, 0, sizeof(rsp));
+		rsp.start = lk->start;
+		rsp.end = lk->end;
+		rsp.type = OMFS_LK_UN;
+	}
+	err = omfs_srv_rsp(w, OMFS_WIRE_LOCK_RSP_LEN);
+	if (!err)
+		omfs_wire_put_lock_rsp(w->rsp, &rsp);
+out:
+	omfs_srv_owner_put(o);
+	return err;
+}
+
+int omfs_srv_rx_lock(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	/* The codec checked cmd, type, flags and start <= end <= S64_MAX. */
+	w = omfs_srv_begin(req, OMFS_WT_LOCK, true, omfs_srv_exec_lock);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.lock.fid, BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}
+
+/*
+ * FLOCK: flock(2) with LOCK_NB on the server file, which owns the lock
+ * (sys_flock(), whose flock_make_lock() is static): it excludes this
+ * node's flock() users and every other client's open files, and goes
+ * with the file. -EAGAIN (EWOULDBLOCK) on a conflict.
+ */
+int omfs_srv_flock(struct file *file, int type, bool close)
+{
+	struct file_lock *fl;
+	int err;
+
+	fl = omfs_srv_lock_new(file, close ? FL_FLOCK | FL_CLOSE : FL_FLOCK,
+			       type, 0, OFFSET_MAX);
+	if (!fl)
+		return -ENOLCK;
+	om_fl_owner(fl) = file;
+	/* No FL_SLEEP: a conflict is -EAGAIN, nothing waits. */
+	if (file->f_op->flock)
+		err = file->f_op->flock(file, F_SETLK, fl);
+	else
+		err = locks_lock_file_wait(file, fl);
+	locks_free_lock(fl);
+	return err;
+}
+
+static int omfs_srv_exec_flock(struct omfs_srv_work *w)
+{
+	struct file *file = w->fid->file;
+	int type;
+
+	switch (w->a.fid.arg) {
+	case OMFS_FL_SH:
+		type = F_RDLCK;
+		break;
+	case OMFS_FL_EX:
+		type = F_WRLCK;
+		break;
+	default:			/* OMFS_FL_UN: the codec knows no other */
+		type = F_UNLCK;
+		break;
+	}
+	if (type != F_UNLCK && !(file->f_mode & (FMODE_READ | FMODE_WRITE)))
+		return -EBADF;
+	if (type != F_UNLCK)
+		WRITE_ONCE(w->fid->flocked, true);	/* the fid's close unlocks */
+	return omfs_srv_flock(file, type, false);
+}
+
+int omfs_srv_rx_flock(struct om_rpc_req *req)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, OMFS_WT_FLOCK, true, omfs_srv_exec_flock);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.fid.fid, BIT(OMFS_FID_OPEN));
+	return omfs_srv_finish(w, err);
+}

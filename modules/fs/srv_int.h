@@ -8,7 +8,7 @@
  *               STATFS, SETATTR, MKDIR, MKNOD, SYMLINK, LINK, UNLINK,
  *               RMDIR, RENAME and the xattrs
  *   srv_file.c  open files: OPEN, CREATE, READ, WRITE, FSYNC, FALLOCATE,
- *               LSEEK, READDIR
+ *               LSEEK, READDIR, LOCK, FLOCK
  *
  * A handler (omfs_srv_rx_*) runs in the link's worker: it checks the
  * request, takes what it names and queues it, never blocking. Its exec
@@ -21,6 +21,7 @@
 #include "omfs.h"
 #include "srv.h"
 
+#include <linux/hashtable.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/path.h>
@@ -36,7 +37,7 @@
 #define OMFS_SRV_MAX_INFLIGHT	OMFS_MAX_INFLIGHT
 /* Supplementary groups of all creds of a session (4 MiB): -ENOSPC past it. */
 #define OMFS_SRV_MAX_GROUPS	(1u << 20)
-#define OMFS_SRV_FEATURES	OMFS_FEAT_XATTR
+#define OMFS_SRV_FEATURES	(OMFS_FEAT_XATTR | OMFS_FEAT_LOCKS)
 
 enum omfs_srv_fid_kind {
 	OMFS_FID_PENDING,	/* reserved by a request still executing */
@@ -53,8 +54,34 @@ struct omfs_srv_fid {
 	struct file *file;
 	bool exec_denied;		/* deny_write_access() taken on .file */
 	struct mutex pos_lock;		/* .file's f_pos: READDIR, LSEEK */
+	/*
+	 * Owner id -> struct omfs_srv_owner, referenced: every POSIX lock
+	 * owner that took a lock through .file, whose locks on its inode go
+	 * before .file does (locks_remove_posix()).
+	 */
+	struct xarray owners;
+	bool ofd_locked;		/* took an OFD lock */
+	bool flocked;			/* took a flock() lock */
 	struct llist_node free_node;
 };
+
+/*
+ * A client's POSIX lock owner (§8.15): its session's, under its token.
+ * Its address is the fl_owner of its locks on this node, so that they
+ * merge with each other and conflict with everyone else's.
+ */
+struct omfs_srv_owner {
+	/* The session table's, each lock's, each fid's, each request's. */
+	refcount_t ref;
+	u32 id;				/* in the session's owners, 1.. */
+	u16 node;			/* of the session */
+	u64 session;			/* its id: owners outlive sessions */
+	u64 token;			/* the client's */
+	u32 pid;			/* the client's, at its last lock */
+	struct hlist_node hash;		/* in the session's owner_hash */
+};
+
+#define OMFS_SRV_OWNER_HASH_BITS	8
 
 struct omfs_srv_session {
 	refcount_t ref;			/* the table's and each request's */
@@ -66,6 +93,8 @@ struct omfs_srv_session {
 	bool dead;
 	struct xarray fids;		/* fid -> struct omfs_srv_fid */
 	struct xarray creds;		/* id -> struct omfs_srv_cred */
+	struct xarray owners;		/* id -> struct omfs_srv_owner */
+	DECLARE_HASHTABLE(owner_hash, OMFS_SRV_OWNER_HASH_BITS); /* by token */
 	unsigned int nfids;
 	unsigned int ngroups;		/* of all creds */
 	unsigned int inflight;		/* queued and running */
@@ -111,6 +140,13 @@ int omfs_srv_cross(struct path *path);
 int omfs_srv_getattr(const struct path *path, struct omfs_wire_attr *a);
 int omfs_srv_rsp_attr(struct omfs_srv_work *w, const struct path *path);
 
+/* srv.c: POSIX lock owners */
+extern const struct lock_manager_operations omfs_srv_lmops;
+struct omfs_srv_owner *omfs_srv_owner_get(struct omfs_srv_session *s,
+					  u64 token, bool create);
+void omfs_srv_owner_put(struct omfs_srv_owner *o);
+int omfs_srv_fid_add_owner(struct omfs_srv_fid *f, struct omfs_srv_owner *o);
+
 /* srv_dir.c */
 int omfs_srv_rx_lookup(struct om_rpc_req *req);
 int omfs_srv_rx_getattr(struct om_rpc_req *req);
@@ -142,5 +178,8 @@ int omfs_srv_rx_fsync(struct om_rpc_req *req);
 int omfs_srv_rx_lseek(struct om_rpc_req *req);
 int omfs_srv_rx_fallocate(struct om_rpc_req *req);
 int omfs_srv_rx_readdir(struct om_rpc_req *req);
+int omfs_srv_flock(struct file *file, int type, bool close);
+int omfs_srv_rx_lock(struct om_rpc_req *req);
+int omfs_srv_rx_flock(struct om_rpc_req *req);
 
 #endif /* _OMFS_SRV_INT_H */
