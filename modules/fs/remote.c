@@ -1206,6 +1206,7 @@ static struct notifier_block omfs_remote_nb = {
 
 int omfs_remote_init(void)
 {
+	omfs_remote_lock_init();
 	return om_register_notifier(&omfs_remote_nb);
 }
 

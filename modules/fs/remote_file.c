@@ -488,16 +488,6 @@ static int omfs_remote_iterate(struct file *file, struct dir_context *ctx)
 	}
 }
 
-/*
- * Record locks and flock() of another node's file would have to be held
- * there to mean anything to its other users (design phase 4): until then
- * they fail, rather than lock only this node's view of the file.
- */
-static int omfs_remote_lock(struct file *file, int cmd, struct file_lock *fl)
-{
-	return -ENOLCK;
-}
-
 /* ------------------------------------------------------------------ */
 /* mmap and exec                                                      */
 
@@ -564,7 +554,7 @@ const struct file_operations omfs_remote_dir_fops = {
 	.iterate_shared	= omfs_remote_iterate,
 	.fsync		= omfs_remote_fsync,
 	.lock		= omfs_remote_lock,
-	.flock		= omfs_remote_lock,
+	.flock		= omfs_remote_flock,
 	.setlease	= simple_nosetlease,
 	.llseek		= generic_file_llseek,
 	.read		= generic_read_dir,
@@ -582,7 +572,7 @@ const struct file_operations omfs_remote_file_fops = {
 	.llseek		= omfs_remote_llseek,
 	.mmap		= omfs_remote_mmap,
 	.lock		= omfs_remote_lock,
-	.flock		= omfs_remote_lock,
+	.flock		= omfs_remote_flock,
 	.setlease	= simple_nosetlease,
 	.splice_read	= OM_SPLICE_READ,
 	.splice_write	= iter_file_splice_write,

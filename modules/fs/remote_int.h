@@ -8,6 +8,7 @@
  *   remote_dir.c   the operations that change names: create, mkdir,
  *                  mknod, symlink, link, unlink, rmdir, rename
  *   remote_file.c  open files and directories, mmap and exec
+ *   remote_lock.c  record locks and flock()
  */
 #ifndef _OMFS_REMOTE_INT_H
 #define _OMFS_REMOTE_INT_H
@@ -162,5 +163,10 @@ u32 omfs_open_flags(unsigned int f_flags);
 struct omfs_rfile *omfs_rfile_alloc(struct omfs_session *s);
 /* Pages cached for mmap stay only while the file is unchanged. */
 void omfs_revalidate_pages(struct inode *inode, u64 change);
+
+/* remote_lock.c */
+void omfs_remote_lock_init(void);
+int omfs_remote_lock(struct file *file, int cmd, struct file_lock *fl);
+int omfs_remote_flock(struct file *file, int cmd, struct file_lock *fl);
 
 #endif /* _OMFS_REMOTE_INT_H */
