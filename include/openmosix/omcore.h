@@ -112,6 +112,7 @@ struct om_rpc_resp {
 	int status;			/* the peer's: 0 or -errno */
 	void *data;			/* kvmalloc'ed, the caller's to kvfree() */
 	size_t len;
+	u64 epoch;			/* of the link the call went over */
 };
 
 /*

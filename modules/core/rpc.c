@@ -32,6 +32,7 @@ struct om_rpc_call {
 	struct completion done;
 	int err;			/* ours: the link failed, the answer was too big */
 	int status;			/* the peer's */
+	u64 epoch;			/* of .link */
 	void *resp;			/* take: the payload; else the caller's buffer */
 	size_t resp_cap;
 	size_t resp_len;
@@ -337,6 +338,7 @@ static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
 	call->link = om_link_get(node);
 	if (!call->link)
 		return -ENOTCONN;
+	call->epoch = om_link_epoch(call->link);
 	init_completion(&call->done);
 	err = xa_alloc_cyclic(&om_rpc_calls, &id, call, xa_limit_32b,
 			      &om_rpc_next_id, GFP_KERNEL);
@@ -407,6 +409,7 @@ int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
 	resp->status = err ? 0 : call.status;
 	resp->data = call.resp;
 	resp->len = call.resp_len;
+	resp->epoch = call.epoch;
 	return err;
 }
 EXPORT_SYMBOL_GPL(om_rpc_call_resp);

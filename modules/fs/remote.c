@@ -215,6 +215,7 @@ static int omfs_session_attach(struct super_block *sb, struct omfs_session *s,
 		err = -EPROTO;
 	if (!err) {
 		s->id = rsp.session;
+		s->link_epoch = resp.epoch;
 		s->gen++;
 		s->max_io = rsp.max_io;
 		s->root = rsp.root;
@@ -1182,7 +1183,11 @@ static const struct inode_operations omfs_remote_link_iops = {
 	.listxattr	= omfs_remote_listxattr,
 };
 
-/* The link to a node went down: its session's fids are gone with it. */
+/*
+ * The link to a node went down: the session made over it is gone with it
+ * on the server, and so are its fids. One made over a newer link, after a
+ * reconnect that this late news did not see, stays.
+ */
 static int omfs_remote_event(struct notifier_block *nb, unsigned long event,
 			     void *data)
 {
@@ -1194,7 +1199,8 @@ static int omfs_remote_event(struct notifier_block *nb, unsigned long event,
 	s = xa_load(&omfs_sessions, info->node);
 	if (s) {
 		mutex_lock(&s->lock);
-		omfs_session_end_locked(s);
+		if (s->link_epoch <= info->epoch)
+			omfs_session_end_locked(s);
 		mutex_unlock(&s->lock);
 	}
 	return NOTIFY_OK;

@@ -46,6 +46,7 @@ struct omfs_session {
 	struct mutex cred_lock;		/* the cred slots and their registration */
 	u64 id;				/* the server's; 0 while detached */
 	u64 gen;			/* grows at every attach and detach */
+	u64 link_epoch;			/* of the link ATTACH went over */
 	u32 max_io;
 	struct omfs_wire_attr root;	/* the attributes ATTACH answered */
 	struct ida fids;
