@@ -584,6 +584,19 @@ static int omfs_get_attr_resp(struct om_rpc_resp *resp,
 	return err ? -EIO : 0;
 }
 
+/* Sends @m (freed here) about @inode; the answer is empty. */
+int omfs_empty_call(struct inode *inode, u8 type, struct omfs_msg *m)
+{
+	struct om_rpc_resp resp;
+	int err;
+
+	err = omfs_inode_call(inode, type, m, 0, &resp);
+	omfs_msg_free(m);
+	if (!err)
+		kvfree(resp.data);
+	return err;
+}
+
 /* Sends @m (freed here) about @inode; the answer is attributes, in @a. */
 int omfs_attr_call(struct inode *inode, u8 type, struct omfs_msg *m,
 		   struct omfs_wire_attr *a)
@@ -1025,7 +1038,6 @@ int omfs_remote_setxattr(struct inode *inode, const char *name,
 	struct omfs_wire_xattr wx = { .fid = omfs_rfid(inode) };
 	struct omfs_wire_rmxattr rx = { .fid = omfs_rfid(inode) };
 	size_t namelen = strlen(name);
-	struct om_rpc_resp resp;
 	struct omfs_msg m;
 	int err;
 
@@ -1041,7 +1053,7 @@ int omfs_remote_setxattr(struct inode *inode, const char *name,
 		omfs_wire_put_rmxattr(omfs_msg_put(&m, OMFS_WIRE_RMXATTR_LEN),
 				      &rx);
 		memcpy(omfs_msg_put(&m, namelen), name, namelen);
-		err = omfs_inode_call(inode, OMFS_WT_REMOVEXATTR, &m, 0, &resp);
+		err = omfs_empty_call(inode, OMFS_WT_REMOVEXATTR, &m);
 	} else {
 		if (flags & XATTR_CREATE)
 			wx.size_or_flags |= OMFS_XATTR_CREATE;
@@ -1055,11 +1067,8 @@ int omfs_remote_setxattr(struct inode *inode, const char *name,
 		omfs_wire_put_xattr(omfs_msg_put(&m, OMFS_WIRE_XATTR_LEN), &wx);
 		memcpy(omfs_msg_put(&m, namelen), name, namelen);
 		memcpy(omfs_msg_put(&m, size), value, size);
-		err = omfs_inode_call(inode, OMFS_WT_SETXATTR, &m, 0, &resp);
+		err = omfs_empty_call(inode, OMFS_WT_SETXATTR, &m);
 	}
-	omfs_msg_free(&m);
-	if (!err)
-		kvfree(resp.data);
 	return err;
 }
 

@@ -209,7 +209,6 @@ static int omfs_remove(struct inode *dir, struct dentry *dentry, u8 type)
 		.dirfid = omfs_rfid(dir),
 		.namelen = name->len,
 	};
-	struct om_rpc_resp resp;
 	struct omfs_msg m;
 	int err;
 
@@ -218,11 +217,7 @@ static int omfs_remove(struct inode *dir, struct dentry *dentry, u8 type)
 		return err;
 	omfs_wire_put_unlink(omfs_msg_put(&m, OMFS_WIRE_UNLINK_LEN), &ul);
 	omfs_msg_put_name(&m, name);
-	err = omfs_inode_call(dir, type, &m, 0, &resp);
-	omfs_msg_free(&m);
-	if (!err)
-		kvfree(resp.data);
-	return err;
+	return omfs_empty_call(dir, type, &m);
 }
 
 /* The next GETATTR tells the exact count; until then, one link fewer. */
@@ -256,7 +251,6 @@ int omfs_remote_rename(struct om_idmap *idmap, struct inode *old_dir,
 		.newlen = nname->len,
 	};
 	struct inode *victim = d_inode(new);
-	struct om_rpc_resp resp;
 	struct omfs_msg m;
 	int err;
 
@@ -276,11 +270,9 @@ int omfs_remote_rename(struct om_idmap *idmap, struct inode *old_dir,
 	omfs_wire_put_rename(omfs_msg_put(&m, OMFS_WIRE_RENAME_LEN), &rn);
 	omfs_msg_put_name(&m, oname);
 	omfs_msg_put_name(&m, nname);
-	err = omfs_inode_call(old_dir, OMFS_WT_RENAME, &m, 0, &resp);
-	omfs_msg_free(&m);
+	err = omfs_empty_call(old_dir, OMFS_WT_RENAME, &m);
 	if (err)
 		return err;
-	kvfree(resp.data);
 	/* The VFS moves the dentries; a replaced object lost its name. */
 	if (victim && !(flags & RENAME_EXCHANGE)) {
 		if (S_ISDIR(victim->i_mode))

@@ -341,7 +341,6 @@ static int omfs_remote_fsync(struct file *file, loff_t start, loff_t end,
 		.fid = rf->fid,
 		.flags = datasync ? OMFS_FSYNC_DATASYNC : 0,
 	};
-	struct om_rpc_resp resp;
 	struct omfs_msg m;
 	int err;
 
@@ -351,11 +350,7 @@ static int omfs_remote_fsync(struct file *file, loff_t start, loff_t end,
 	if (err)
 		return err;
 	omfs_wire_put_fsync(omfs_msg_put(&m, OMFS_WIRE_FSYNC_LEN), &fs);
-	err = omfs_inode_call(inode, OMFS_WT_FSYNC, &m, 0, &resp);
-	omfs_msg_free(&m);
-	if (!err)
-		kvfree(resp.data);
-	return err;
+	return omfs_empty_call(inode, OMFS_WT_FSYNC, &m);
 }
 
 static long omfs_remote_fallocate(struct file *file, int mode, loff_t offset,

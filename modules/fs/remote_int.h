@@ -125,6 +125,7 @@ int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
 		    size_t max_len, struct om_rpc_resp *resp);
 int omfs_fid_call(struct inode *inode, u8 type, u32 fid, u32 arg,
 		  size_t max_len, struct om_rpc_resp *resp);
+int omfs_empty_call(struct inode *inode, u8 type, struct omfs_msg *m);
 int omfs_attr_call(struct inode *inode, u8 type, struct omfs_msg *m,
 		   struct omfs_wire_attr *a);
 int omfs_getattr_fid(struct inode *inode, struct omfs_wire_attr *a);

@@ -895,6 +895,20 @@ int omfs_srv_use_fid(struct omfs_srv_work *w, u32 id,
 	return 0;
 }
 
+/* The requests whose fixed part is struct omfs_wire_fid, of one of @kinds. */
+int omfs_srv_rx_fid(struct om_rpc_req *req, u8 type,
+		    int (*exec)(struct omfs_srv_work *), unsigned int kinds)
+{
+	struct omfs_srv_work *w;
+	int err;
+
+	w = omfs_srv_begin(req, type, true, exec);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	err = omfs_srv_use_fid(w, w->a.fid.fid, kinds);
+	return omfs_srv_finish(w, err);
+}
+
 /* The end of a handler: queued, or answered by omcore with @err. */
 int omfs_srv_finish(struct omfs_srv_work *w, int err)
 {

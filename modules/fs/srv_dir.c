@@ -149,43 +149,34 @@ static int omfs_srv_exec_statfs(struct omfs_srv_work *w)
 
 static int omfs_srv_exec_listxattr(struct omfs_srv_work *w);
 
-/* The requests whose fixed part is struct omfs_wire_fid. */
-static int omfs_srv_rx_fid(struct om_rpc_req *req, u8 type,
-			   int (*exec)(struct omfs_srv_work *))
-{
-	struct omfs_srv_work *w;
-	int err;
-
-	w = omfs_srv_begin(req, type, true, exec);
-	if (IS_ERR(w))
-		return PTR_ERR(w);
-	err = omfs_srv_use_fid(w, w->a.fid.fid, OMFS_FID_ANY);
-	return omfs_srv_finish(w, err);
-}
-
 int omfs_srv_rx_getattr(struct om_rpc_req *req)
 {
-	return omfs_srv_rx_fid(req, OMFS_WT_GETATTR, omfs_srv_exec_getattr);
+	return omfs_srv_rx_fid(req, OMFS_WT_GETATTR, omfs_srv_exec_getattr,
+			       OMFS_FID_ANY);
 }
 
 int omfs_srv_rx_access(struct om_rpc_req *req)
 {
-	return omfs_srv_rx_fid(req, OMFS_WT_ACCESS, omfs_srv_exec_access);
+	return omfs_srv_rx_fid(req, OMFS_WT_ACCESS, omfs_srv_exec_access,
+			       OMFS_FID_ANY);
 }
 
 int omfs_srv_rx_readlink(struct om_rpc_req *req)
 {
-	return omfs_srv_rx_fid(req, OMFS_WT_READLINK, omfs_srv_exec_readlink);
+	return omfs_srv_rx_fid(req, OMFS_WT_READLINK, omfs_srv_exec_readlink,
+			       OMFS_FID_ANY);
 }
 
 int omfs_srv_rx_statfs(struct om_rpc_req *req)
 {
-	return omfs_srv_rx_fid(req, OMFS_WT_STATFS, omfs_srv_exec_statfs);
+	return omfs_srv_rx_fid(req, OMFS_WT_STATFS, omfs_srv_exec_statfs,
+			       OMFS_FID_ANY);
 }
 
 int omfs_srv_rx_listxattr(struct om_rpc_req *req)
 {
-	return omfs_srv_rx_fid(req, OMFS_WT_LISTXATTR, omfs_srv_exec_listxattr);
+	return omfs_srv_rx_fid(req, OMFS_WT_LISTXATTR, omfs_srv_exec_listxattr,
+			       OMFS_FID_ANY);
 }
 
 /* ------------------------------------------------------------------ */

@@ -916,12 +916,6 @@ static int omfs_srv_exec_flock(struct omfs_srv_work *w)
 
 int omfs_srv_rx_flock(struct om_rpc_req *req)
 {
-	struct omfs_srv_work *w;
-	int err;
-
-	w = omfs_srv_begin(req, OMFS_WT_FLOCK, true, omfs_srv_exec_flock);
-	if (IS_ERR(w))
-		return PTR_ERR(w);
-	err = omfs_srv_use_fid(w, w->a.fid.fid, BIT(OMFS_FID_OPEN));
-	return omfs_srv_finish(w, err);
+	return omfs_srv_rx_fid(req, OMFS_WT_FLOCK, omfs_srv_exec_flock,
+			       BIT(OMFS_FID_OPEN));
 }

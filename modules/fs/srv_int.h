@@ -135,6 +135,8 @@ struct omfs_srv_work *omfs_srv_begin(struct om_rpc_req *req, u8 type,
 int omfs_srv_use_fid(struct omfs_srv_work *w, u32 id, unsigned int kinds);
 int omfs_srv_fid_reserve(struct omfs_srv_work *w, u32 id);
 int omfs_srv_finish(struct omfs_srv_work *w, int err);
+int omfs_srv_rx_fid(struct om_rpc_req *req, u8 type,
+		    int (*exec)(struct omfs_srv_work *), unsigned int kinds);
 int omfs_srv_rsp(struct omfs_srv_work *w, size_t len);
 int omfs_srv_cross(struct path *path);
 int omfs_srv_getattr(const struct path *path, struct omfs_wire_attr *a);
