@@ -611,10 +611,17 @@ static int omfs_srv_queue(struct omfs_srv_work *w)
 
 /*
  * @w is about to be answered: the client may send its next request as
- * soon as the answer is there, and that one must find the slot free.
+ * soon as the answer is there, and that one must find the slot free. A
+ * CLUNK of the fids it used must find their last reference too, so that
+ * the locks they hold go before the client's next LOCK (a close() and a
+ * lock again): not one still held by this thread after the answer.
  */
 static void omfs_srv_answering(struct omfs_srv_work *w)
 {
+	omfs_srv_fid_put(w->fid);
+	omfs_srv_fid_put(w->fid2);
+	w->fid = NULL;
+	w->fid2 = NULL;
 	mutex_lock(&w->s->lock);
 	w->s->inflight--;
 	mutex_unlock(&w->s->lock);
