@@ -685,10 +685,12 @@ int omfs_srv_rx_readdir(struct om_rpc_req *req)
 /* Locks: LOCK, FLOCK (§7.5, §8.15)                                   */
 
 /*
- * A lock on the server file @file. Its pid is 0, which the lock code
- * takes for a remote holder's: /proc/locks and this node's F_GETLK show
- * 0, never a pid of this node that would be some unrelated process (the
- * client's pid is kept in its owner, for its own node's F_GETLK).
+ * A lock on the server file @file, of the serving thread's pid as nfsd's
+ * locks are: /proc/locks (and lslocks) of this node list it (they hide a
+ * lock of pid 0), and this node's F_GETLK names a kernel thread, never
+ * some unrelated process, nor 0 or -1, which kill(2) would take for a
+ * process group or for everyone. The client's pid is kept in its owner,
+ * for its own node's F_GETLK.
  */
 static struct file_lock *omfs_srv_lock_new(struct file *file,
 					   unsigned int flags, int type,
@@ -701,7 +703,7 @@ static struct file_lock *omfs_srv_lock_new(struct file *file,
 	om_fl_file(fl) = file;
 	om_fl_flags(fl) = flags;
 	om_fl_type(fl) = type;
-	om_fl_pid(fl) = 0;
+	om_fl_pid(fl) = current->tgid;
 	fl->fl_start = start;
 	fl->fl_end = end;
 	return fl;
