@@ -27,6 +27,11 @@ file(GLOB_RECURSE _om_kmod_sources CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/modules/*.c ${PROJECT_SOURCE_DIR}/modules/*.h
      ${PROJECT_SOURCE_DIR}/modules/*Kbuild ${PROJECT_SOURCE_DIR}/modules/Makefile
      ${PROJECT_SOURCE_DIR}/include/*.h)
+# Modules of the VM tests (test/vm/modules): built after omcore, whose
+# symbols they use, gathered in ko/ with the others, never installed.
+file(GLOB _om_kmod_test_sources CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/test/vm/modules/*.c ${PROJECT_SOURCE_DIR}/test/vm/modules/Kbuild)
+set(OM_KMOD_TEST_NAMES omfs_inject)
 set(OM_KMOD_NAMES omcore omfs)
 set(OM_KMOD_DIRS core fs)
 
@@ -51,6 +56,21 @@ foreach(_kver IN LISTS OM_KERNELS)
     DEPENDS ${_om_kmod_sources} ${PROJECT_SOURCE_DIR}/VERSION
     COMMENT "Building kernel modules for ${_kver}"
     VERBATIM)
-  add_custom_target(kmod-${_kver} ALL DEPENDS ${_kos})
+  set(_test_kos "")
+  foreach(_name IN LISTS OM_KMOD_TEST_NAMES)
+    list(APPEND _test_kos ${_tree}/ko/${_name}.ko)
+  endforeach()
+  add_custom_command(
+    OUTPUT ${_test_kos}
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${_tree}/test-modules
+    COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/test/vm/modules ${_tree}/test-modules
+    COMMAND make -s -C /lib/modules/${_kver}/build M=${_tree}/test-modules
+            KBUILD_EXTRA_SYMBOLS=${_tree}/modules/Module.symvers
+            W=${OM_KMOD_W} KCFLAGS=-Werror modules
+    COMMAND ${CMAKE_COMMAND} -E copy ${_tree}/test-modules/omfs_inject.ko ${_tree}/ko/
+    DEPENDS ${_om_kmod_test_sources} ${_kos}
+    COMMENT "Building the VM tests' kernel modules for ${_kver}"
+    VERBATIM)
+  add_custom_target(kmod-${_kver} ALL DEPENDS ${_kos} ${_test_kos})
   install(FILES ${_kos} DESTINATION /lib/modules/${_kver}/updates/openmosix)
 endforeach()
