@@ -5,7 +5,8 @@
 # result and errno is also taken from a plain directory of node 1 and must
 # be the same -- while node T sees at once what node 1 did, and node 1 what
 # node T did:
-#  - open/creat/close, read/readv/write/writev (one write above max_io),
+#  - open/creat/close, read/readv/write/writev (one write above max_io, one that
+#    fills the file system partway),
 #    lseek (SEEK_DATA/HOLE), dup/dup2, fcntl F_SETFL O_APPEND, getdents,
 #    fsync/fdatasync, chdir/fchdir/getcwd, stat/lstat/fstat, access,
 #    truncate/ftruncate, chmod/fchmod, chown/fchown/lchown (root, which node
@@ -98,6 +99,10 @@ if [ "$NODE" = "$T" ]; then
 	mkdir $L/e
 	mount -o loop /tmp/img $L/e
 	chmod 1777 $L/e
+	# Room for four of a write()'s pieces of 512 KiB, and one more.
+	mkdir $L/small
+	mount -t tmpfs -o size=2560k small $L/small
+	chmod 1777 $L/small
 	publish statfs "$(stat -f -c '%b %s %S %l %c' /tmp)"
 	publish statfs.e "$(stat -f -c '%b %s %S %l %c' $L/e)"
 	# A default ACL (u::rwx g::r-x o::---) replaces the creator's umask.
@@ -566,6 +571,31 @@ PY
 	(umask 002 && touch $R/um002 && mkdir $R/umd002)
 	expect_eq "modes under umask 077 and 002" "600 700 664 775" \
 		"$(stat -c %a $R/um077 $R/umd077 $R/um002 $R/umd002 | xargs)"
+
+	log "a write() that fills node $T's file system counts what it wrote from its start"
+	python3 - "$R/small/f" <<'PY'
+import errno, os, sys
+
+data = bytes(range(256)) * (4 << 12)	# 4 MiB: eight pieces
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+n = os.write(fd, data)
+# Four pieces fit, the fifth comes short: the count stops there.
+if not 2 << 20 <= n <= 5 << 19:
+    sys.exit(f"a write of 4 MiB into 2.5 MiB wrote {n} bytes")
+if os.lseek(fd, 0, os.SEEK_CUR) != n:
+    sys.exit(f"the offset after writing {n} bytes is {os.lseek(fd, 0, os.SEEK_CUR)}")
+with open(sys.argv[1], "rb") as f:
+    if f.read(n) != data[:n]:
+        sys.exit("the bytes a short write counted are not what it wrote")
+try:
+    os.write(fd, data[n:])
+    sys.exit("a write into the full file system went through")
+except OSError as e:
+    if e.errno != errno.ENOSPC:
+        raise
+os.close(fd)
+os.unlink(sys.argv[1])
+PY
 
 	log "fallocate, statfs, xattrs"
 	fallocate -l 1M $R/fa
