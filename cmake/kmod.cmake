@@ -56,8 +56,10 @@ foreach(_kver IN LISTS OM_KERNELS)
     DEPENDS ${_om_kmod_sources} ${PROJECT_SOURCE_DIR}/VERSION
     COMMENT "Building kernel modules for ${_kver}"
     VERBATIM)
+  set(_test_built "")
   set(_test_kos "")
   foreach(_name IN LISTS OM_KMOD_TEST_NAMES)
+    list(APPEND _test_built ${_tree}/test-modules/${_name}.ko)
     list(APPEND _test_kos ${_tree}/ko/${_name}.ko)
   endforeach()
   add_custom_command(
@@ -67,7 +69,7 @@ foreach(_kver IN LISTS OM_KERNELS)
     COMMAND make -s -C /lib/modules/${_kver}/build M=${_tree}/test-modules
             KBUILD_EXTRA_SYMBOLS=${_tree}/modules/Module.symvers
             W=${OM_KMOD_W} KCFLAGS=-Werror modules
-    COMMAND ${CMAKE_COMMAND} -E copy ${_tree}/test-modules/omfs_inject.ko ${_tree}/ko/
+    COMMAND ${CMAKE_COMMAND} -E copy ${_test_built} ${_tree}/ko/
     DEPENDS ${_om_kmod_test_sources} ${_kos}
     COMMENT "Building the VM tests' kernel modules for ${_kver}"
     VERBATIM)
