@@ -137,7 +137,7 @@ def until(name, limit):
     while not seen(name):
         assert time.monotonic() < end, f"no {name} after {limit} s"
         time.sleep(0.05)
-def outcome(name, call):
+def outcome(call):
     try:
         call()
         return "done"
@@ -155,7 +155,7 @@ fcntl.lockf(lfd, fcntl.LOCK_EX | fcntl.LOCK_NB, 10, 0)
 wfd = os.open(R + "/e/w", os.O_WRONLY)
 done = {}
 def run(name, call):
-    done[name] = outcome(name, call)
+    done[name] = outcome(call)
     done[name + " at"] = time.monotonic()
 waiter = threading.Thread(target=run, args=(
     "F_SETLKW", lambda: fcntl.lockf(lfd, fcntl.LOCK_EX, 100, 100)))
@@ -182,12 +182,12 @@ for name, allowed in (("F_SETLKW", ("EHOSTDOWN", "EIO")),
         f"{name} after node 2 died: {done[name]} after {took:.1f} s"
     print(f"{name} after node 2 died: {done[name]} after {took:.1f} s")
 start = time.monotonic()
-got = outcome("stat", lambda: os.stat(R))
+got = outcome(lambda: os.stat(R))
 assert got == "EHOSTDOWN", f"stat of {R}: {got}"
 assert time.monotonic() - start < 2, "a new request waited for the dead node"
-got = outcome("relative", lambda: os.stat("x"))
+got = outcome(lambda: os.stat("x"))
 assert got in ("ESTALE", "EHOSTDOWN"), f"stat relative to a cwd there: {got}"
-got = outcome("read", lambda: os.pread(fd, 10, 0))
+got = outcome(lambda: os.pread(fd, 10, 0))
 assert got in ("ESTALE", "EHOSTDOWN"), f"read of a file open there: {got}"
 assert m[0:4096] == page0, "a page read before the death changed"
 pid = os.fork()

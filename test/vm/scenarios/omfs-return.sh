@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A serving node that dies and comes back (docs/design/omfs.md §9): node 1
-# reads node 2's files and holds one open; node 2 crashes. Node 1's calls fail with EHOSTDOWN within 10 s, no task stays
-# blocked; once node 2 is back and linked again, /mfs/2 works at once,
-# new opens see node 2's files as they are now, while the file opened
-# before stays stale (its server side is gone with the old session) and
-# only closing it helps. Then /mfs unmounts and omfs unloads.
+# reads node 2's files and holds one open; node 2 crashes. Node 1's calls
+# fail with EHOSTDOWN within 10 s, no task stays blocked; once node 2 is
+# back and linked again, /mfs/2 works at once, new opens see node 2's
+# files as they are now, while the file opened before stays stale (its
+# server side is gone with the old session) and only closing it helps.
+# Then /mfs unmounts and omfs unloads.
 set -euo pipefail
 . test/vm/lib.sh
 . test/vm/scenarios/omcore.sh
