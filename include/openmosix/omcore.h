@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 
+struct iov_iter;
 struct notifier_block;
 
 /*
@@ -122,6 +123,16 @@ struct om_rpc_resp {
 int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
 		     size_t max_len, struct om_rpc_resp *resp,
 		     unsigned int timeout_ms);
+/*
+ * om_rpc_call_resp() of a request whose payload is @req, then the bytes of
+ * @pages: an ITER_BVEC source whose pieces each lie within one page, not
+ * advanced. The pages may go to the socket uncopied; the caller keeps
+ * them referenced, and their bytes unchanged, until this returns. (After
+ * an error the socket may still hold some, and send them as they are.)
+ */
+int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
+		      const struct iov_iter *pages, size_t max_len,
+		      struct om_rpc_resp *resp, unsigned int timeout_ms);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
 int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 

@@ -25,6 +25,8 @@
 #include "rpc.h"
 #include "view.h"
 
+#include "../compat/net.h"
+
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/net.h>
@@ -260,16 +262,28 @@ static bool om_link_has_room(struct om_link *link)
 	       test_bit(OM_LINK_DEAD, &link->flags);
 }
 
+/* The bytes of a frame's payload that are not in @pages. */
+static size_t om_link_head_len(const struct om_wire_hdr *hdr,
+			       const struct iov_iter *pages)
+{
+	return hdr->length - (pages ? iov_iter_count(pages) : 0);
+}
+
 /*
- * The frame @hdr + @payload, encoded, less its first @skip bytes, which
- * are on the wire already. Peers drive the sizes: no warning on failure.
+ * The frame @hdr + @payload + @pages, encoded, less its first @skip bytes,
+ * which are on the wire already. Peers drive the sizes: no warning on
+ * failure.
  */
 static struct om_link_frame *om_link_frame(const struct om_wire_hdr *hdr,
-					   const void *payload, size_t skip)
+					   const void *payload,
+					   const struct iov_iter *pages,
+					   size_t skip)
 {
 	size_t len = OM_WIRE_HDR_LEN + hdr->length - skip;
+	size_t head_len = om_link_head_len(hdr, pages);
 	struct om_link_frame *frame;
 	u8 head[OM_WIRE_HDR_LEN];
+	struct iov_iter it;
 	u8 *p;
 
 	frame = kvmalloc(struct_size(frame, data, len), GFP_KERNEL | __GFP_NOWARN);
@@ -286,8 +300,23 @@ static struct om_link_frame *om_link_frame(const struct om_wire_hdr *hdr,
 	} else {
 		skip -= OM_WIRE_HDR_LEN;
 	}
-	if (hdr->length > skip)
-		memcpy(p, (const u8 *)payload + skip, hdr->length - skip);
+	if (head_len > skip) {
+		memcpy(p, (const u8 *)payload + skip, head_len - skip);
+		p += head_len - skip;
+		skip = 0;
+	} else {
+		skip -= head_len;
+	}
+	if (pages) {
+		it = *pages;
+		iov_iter_advance(&it, skip);
+		/* Pages, not user memory: nothing can fault. */
+		if (copy_from_iter(p, iov_iter_count(&it), &it) !=
+		    frame->len - (p - frame->data)) {
+			kvfree(frame);
+			return NULL;
+		}
+	}
 	return frame;
 }
 
@@ -345,22 +374,26 @@ static bool om_link_tx_idle(struct om_link *link)
 
 /*
  * A sender that may sleep writes its frame itself, straight from its
- * buffer, when nothing is queued ahead of it: one copy fewer on the bulk
- * path. -EAGAIN: frames are queued, queue this one behind them.
+ * buffer and its pages, when nothing is queued ahead of it: one copy fewer
+ * on the bulk path, none for the pages. -EAGAIN: frames are queued, queue
+ * this one behind them.
  */
 static int om_link_send_direct(struct om_link *link,
 			       const struct om_wire_hdr *hdr,
-			       const void *payload)
+			       const void *payload,
+			       const struct iov_iter *pages)
 {
 	u8 buf[OM_WIRE_HDR_LEN];
 	struct kvec vec[2] = {
 		{ .iov_base = buf, .iov_len = sizeof(buf) },
-		{ .iov_base = (void *)payload, .iov_len = hdr->length },
+		{ .iov_base = (void *)payload,
+		  .iov_len = om_link_head_len(hdr, pages) },
 	};
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	size_t total = sizeof(buf) + hdr->length;
 	struct om_link_frame *rest;
-	int ret;
+	struct iov_iter it;
+	int ret, sent;
 
 	if (mutex_lock_killable(&link->tx_mutex))
 		return -EINTR;
@@ -373,7 +406,16 @@ static int om_link_send_direct(struct om_link *link,
 		goto out_unlock;
 	}
 	om_wire_put_hdr(buf, hdr);
-	ret = kernel_sendmsg(link->sock, &msg, vec, hdr->length ? 2 : 1, total);
+	if (pages)
+		msg.msg_flags |= MSG_MORE;
+	ret = kernel_sendmsg(link->sock, &msg, vec, vec[1].iov_len ? 2 : 1,
+			     sizeof(buf) + vec[1].iov_len);
+	if (pages && ret == sizeof(buf) + vec[1].iov_len) {
+		it = *pages;
+		sent = om_sock_send_pages(link->sock, &it, MSG_NOSIGNAL);
+		if (sent > 0)
+			ret += sent;	/* short or failed: the rest is queued */
+	}
 	if (ret == total) {
 		atomic64_inc(&link->tx_frames);
 		atomic64_add(total, &link->tx_bytes);
@@ -384,7 +426,7 @@ static int om_link_send_direct(struct om_link *link,
 		 * through the queue; only a link that cannot take it is torn.
 		 */
 		atomic64_add(ret, &link->tx_bytes);
-		rest = om_link_frame(hdr, payload, ret);
+		rest = om_link_frame(hdr, payload, pages, ret);
 		if (!rest)
 			om_link_down(link, -ENOMEM);
 		ret = rest ? om_link_enqueue(link, rest, true) : -ENOMEM;
@@ -415,14 +457,15 @@ out_unlock:
  * sleeps on the peer: the frame is queued.
  */
 int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
-		 const void *payload, unsigned int flags)
+		 const void *payload, const struct iov_iter *pages,
+		 unsigned int flags)
 {
 	struct om_link_frame *frame;
 	long left;
 	int ret;
 
 	if (!(flags & OM_LINK_NOWAIT)) {
-		ret = om_link_send_direct(link, hdr, payload);
+		ret = om_link_send_direct(link, hdr, payload, pages);
 		if (ret != -EAGAIN)
 			return ret;
 		if (!om_link_has_room(link)) {
@@ -435,7 +478,7 @@ int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
 				return -ETIMEDOUT;
 		}
 	}
-	frame = om_link_frame(hdr, payload, 0);
+	frame = om_link_frame(hdr, payload, pages, 0);
 	if (!frame)
 		return -ENOMEM;
 	return om_link_enqueue(link, frame, false);
@@ -581,13 +624,12 @@ static void om_link_heartbeat(struct work_struct *work)
 		.version = OM_WIRE_VERSION,
 		.type = OM_WT_HEARTBEAT,
 	};
-
 	if (time_after(jiffies, READ_ONCE(link->last_rx) + OM_LINK_DEAD_AFTER)) {
 		om_link_down(link, -ETIMEDOUT);
 		return;
 	}
 	/* Even after a failed send (ENOMEM): the check above must go on. */
-	om_link_send(link, &hdr, NULL, OM_LINK_NOWAIT);
+	om_link_send(link, &hdr, NULL, NULL, OM_LINK_NOWAIT);
 	if (!test_bit(OM_LINK_DEAD, &link->flags))
 		queue_delayed_work(om_link_wq, &link->hb_work,
 				   OM_LINK_HEARTBEAT);

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <openmosix/wire.h>
 
+struct iov_iter;
 struct netlink_ext_ack;
 struct om_link;
 
@@ -36,8 +37,14 @@ u64 om_link_epoch(const struct om_link *link);
 /* om_link_send() flags */
 #define OM_LINK_NOWAIT	0x1	/* queue even when full: the workers' frames */
 
+/*
+ * A frame's payload is @payload, then, with @pages (an ITER_BVEC source,
+ * each piece within one page; not advanced), those pages' bytes: a direct
+ * sender gives them to the socket without copying them.
+ */
 int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
-		 const void *payload, unsigned int flags);
+		 const void *payload, const struct iov_iter *pages,
+		 unsigned int flags);
 
 int om_links_init(void);
 void om_links_uninit(void);

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/srcu.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/xarray.h>
 
 /* Handlers may sleep, so they are looked up under SRCU rather than RCU. */
@@ -162,7 +163,7 @@ static void om_rpc_respond(struct om_link *link, u8 type, u64 id, int status,
 	}
 	hdr.status = status;
 	hdr.length = len;
-	om_link_send(link, &hdr, data, send_flags);
+	om_link_send(link, &hdr, data, NULL, send_flags);
 }
 
 /*
@@ -304,8 +305,10 @@ void om_rpc_link_down(struct om_link *link)
 	xa_unlock(&om_rpc_calls);
 }
 
+/* A frame of @len bytes at @data, then @pages' (see om_link_send()). */
 static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
-			const void *data, size_t len, unsigned int send_flags)
+			const void *data, size_t len,
+			const struct iov_iter *pages, unsigned int send_flags)
 {
 	struct om_wire_hdr hdr = {
 		.magic = OM_WIRE_MAGIC,
@@ -316,9 +319,12 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 		.id = id,
 	};
 
-	if (len > OM_WIRE_MAX_PAYLOAD)
+	if (pages)
+		hdr.length += iov_iter_count(pages);
+	if (len > OM_WIRE_MAX_PAYLOAD ||
+	    hdr.length > OM_WIRE_MAX_PAYLOAD || hdr.length < len)
 		return -EMSGSIZE;
-	return om_link_send(link, &hdr, data, send_flags);
+	return om_link_send(link, &hdr, data, pages, send_flags);
 }
 
 /*
@@ -328,7 +334,8 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
  * -EMSGSIZE when the answer is bigger than asked for, -EINTR when killed.
  */
 static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
-			  size_t len, unsigned int timeout_ms)
+			  size_t len, const struct iov_iter *pages,
+			  unsigned int timeout_ms)
 {
 	long left;
 	u32 id;
@@ -345,7 +352,7 @@ static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
 	if (err < 0)
 		goto out_put;
 	err = om_rpc_frame(call->link, call->type, OM_WF_REQUEST, id, req, len,
-			   0);
+			   pages, 0);
 	if (!err) {
 		left = wait_for_completion_killable_timeout(&call->done,
 					msecs_to_jiffies(timeout_ms));
@@ -381,7 +388,7 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 	};
 	int err;
 
-	err = om_rpc_do_call(&call, node, req, len, timeout_ms);
+	err = om_rpc_do_call(&call, node, req, len, NULL, timeout_ms);
 	*resp_len = call.resp_len;
 	return err ?: call.status;
 }
@@ -398,6 +405,20 @@ int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
 		     size_t max_len, struct om_rpc_resp *resp,
 		     unsigned int timeout_ms)
 {
+	return om_rpc_call_pages(node, type, req, len, NULL, max_len, resp,
+				 timeout_ms);
+}
+EXPORT_SYMBOL_GPL(om_rpc_call_resp);
+
+/*
+ * om_rpc_call_resp() with the bytes of @pages after @req's (omcore.h says
+ * what the caller owes them): they go to the socket uncopied when it is
+ * idle.
+ */
+int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
+		      const struct iov_iter *pages, size_t max_len,
+		      struct om_rpc_resp *resp, unsigned int timeout_ms)
+{
 	struct om_rpc_call call = {
 		.type = type,
 		.take = true,
@@ -405,14 +426,14 @@ int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
 	};
 	int err;
 
-	err = om_rpc_do_call(&call, node, req, len, timeout_ms);
+	err = om_rpc_do_call(&call, node, req, len, pages, timeout_ms);
 	resp->status = err ? 0 : call.status;
 	resp->data = call.resp;
 	resp->len = call.resp_len;
 	resp->epoch = call.epoch;
 	return err;
 }
-EXPORT_SYMBOL_GPL(om_rpc_call_resp);
+EXPORT_SYMBOL_GPL(om_rpc_call_pages);
 
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 {
@@ -423,7 +444,7 @@ int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 	link = om_link_get(node);
 	if (!link)
 		return -ENOTCONN;
-	err = om_rpc_frame(link, type, 0, 0, msg, len, 0);
+	err = om_rpc_frame(link, type, 0, 0, msg, len, NULL, 0);
 	om_link_put(link);
 	return err;
 }
@@ -441,7 +462,8 @@ int om_rpc_broadcast(u8 type, const void *msg, size_t len)
 
 	might_sleep();
 	while ((link = om_link_get_next(&node))) {
-		if (!om_rpc_frame(link, type, 0, 0, msg, len, OM_LINK_NOWAIT))
+		if (!om_rpc_frame(link, type, 0, 0, msg, len, NULL,
+				  OM_LINK_NOWAIT))
 			sent++;
 		om_link_put(link);
 		node++;
