@@ -165,8 +165,8 @@ static int omfs_call(struct super_block *sb, struct omfs_session *s, u64 gen,
 	omfs_wire_put_req(m->buf, &req);
 	if (down_killable(&s->inflight))
 		return -EINTR;
-	err = om_rpc_call_resp(s->node, type, m->buf, m->len, max_len, resp,
-			       omfs_timeo_ms(sb));
+	err = om_rpc_call_pages(s->node, type, m->buf, m->len, m->pages,
+				max_len, resp, omfs_timeo_ms(sb));
 	up(&s->inflight);
 	/* The server forgot the session, or serves nothing now: so do we. */
 	if (!err && (resp->status == -EBADR || resp->status == -ECONNREFUSED))

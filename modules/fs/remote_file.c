@@ -8,6 +8,7 @@
  */
 #include "remote_int.h"
 
+#include <linux/bvec.h>
 #include <linux/falloc.h>
 #include <linux/highmem.h>
 #include <linux/pagemap.h>
@@ -232,9 +233,77 @@ static ssize_t omfs_write_limit(struct kiocb *iocb, size_t count)
 	return min_t(u64, count, max - pos);
 }
 
+/* A WRITE's data as the caller's own pages, sent without a copy. */
+struct omfs_wpages {
+	struct page **pages;
+	struct bio_vec *bv;
+	unsigned int nr;
+	struct iov_iter it;
+};
+
+static void omfs_wpages_put(struct omfs_wpages *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++)
+		put_page(w->pages[i]);
+	kvfree(w->pages);
+}
+
+/*
+ * Takes references to the user pages of the next up to @count bytes of
+ * @from, advancing it over them: 0 with @w->it over those bytes (fewer at
+ * a fault), or -errno with nothing taken, and the caller copies: below a
+ * page, where a copy is cheaper; from a kernel iterator, whose pages may
+ * be slab memory a socket must not reference; and for iovecs so small
+ * and many that their pages do not fit one page array, which would cut
+ * the piece short (and an O_APPEND write up to max_io must be one piece).
+ */
+static int omfs_wpages_get(struct omfs_wpages *w, struct iov_iter *from,
+			   size_t count)
+{
+	unsigned int max = DIV_ROUND_UP(count, PAGE_SIZE) + 1, i;
+	size_t got = 0, off, len;
+	bool fault = false;
+	ssize_t n;
+
+	if (count < PAGE_SIZE || !user_backed_iter(from))
+		return -EOPNOTSUPP;
+	w->pages = kvmalloc_array(max, sizeof(*w->pages) + sizeof(*w->bv),
+				  GFP_KERNEL);
+	if (!w->pages)
+		return -ENOMEM;
+	w->bv = (struct bio_vec *)(w->pages + max);
+	w->nr = 0;
+	/* One call takes one iovec's pages. */
+	while (got < count && w->nr < max) {
+		n = iov_iter_get_pages2(from, w->pages + w->nr, count - got,
+					max - w->nr, &off);
+		if (n <= 0) {
+			fault = true;	/* what came is the piece */
+			break;
+		}
+		got += n;
+		for (i = w->nr; n; i++, off = 0) {
+			len = min_t(size_t, n, PAGE_SIZE - off);
+			bvec_set_page(&w->bv[i], w->pages[i], len, off);
+			n -= len;
+		}
+		w->nr = i;
+	}
+	if (!got || (got < count && !fault)) {	/* nothing, or out of room */
+		iov_iter_revert(from, got);
+		omfs_wpages_put(w);
+		return got ? -E2BIG : -EFAULT;
+	}
+	iov_iter_bvec(&w->it, ITER_SOURCE, w->bv, w->nr, got);
+	return 0;
+}
+
 /*
  * WRITE of the next up to max_io bytes of @from at iocb->ki_pos (the
- * server's end of file for an append). The bytes the server did not write
+ * server's end of file for an append), sent from the caller's pages when
+ * they are user memory, else copied. The bytes the server did not write
  * are given back to @from. Answers the count written.
  */
 static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
@@ -245,8 +314,10 @@ static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
 	struct omfs_rfile *rf = file->private_data;
 	struct omfs_wire_io io = { .offset = iocb->ki_pos, .fid = rf->fid };
 	struct omfs_wire_write_rsp wr;
+	struct omfs_wpages w;
 	struct om_rpc_resp resp;
 	struct omfs_msg m;
+	bool pinned;
 	size_t copied;
 	int err;
 
@@ -259,23 +330,38 @@ static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
 		io.flags |= OMFS_IO_SYNC;
 	else if (iocb->ki_flags & IOCB_DSYNC)
 		io.flags |= OMFS_IO_DSYNC;
-	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, io.count);
-	if (err)
+	pinned = !omfs_wpages_get(&w, from, io.count);
+	if (pinned)
+		io.count = iov_iter_count(&w.it);	/* a fault partway */
+	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, pinned ? 0 : io.count);
+	if (err) {
+		if (pinned) {
+			iov_iter_revert(from, io.count);
+			omfs_wpages_put(&w);
+		}
 		return err;
-	omfs_msg_put(&m, OMFS_WIRE_IO_LEN);
-	copied = copy_from_iter(omfs_msg_put(&m, io.count), io.count, from);
-	if (!copied) {
-		omfs_msg_free(&m);
-		return -EFAULT;
 	}
-	if (copied < io.count) {		/* a fault partway: send what came */
-		m.len -= io.count - copied;
-		io.count = copied;
+	omfs_msg_put(&m, OMFS_WIRE_IO_LEN);
+	if (pinned) {
+		m.pages = &w.it;
+	} else {
+		copied = copy_from_iter(omfs_msg_put(&m, io.count), io.count,
+					from);
+		if (!copied) {
+			omfs_msg_free(&m);
+			return -EFAULT;
+		}
+		if (copied < io.count) {	/* a fault partway: send what came */
+			m.len -= io.count - copied;
+			io.count = copied;
+		}
 	}
 	omfs_wire_put_io(m.buf + OMFS_WIRE_REQ_LEN, &io);
 	err = omfs_inode_call(inode, OMFS_WT_WRITE, &m,
 			      OMFS_WIRE_WRITE_RSP_LEN, &resp);
 	omfs_msg_free(&m);
+	if (pinned)
+		omfs_wpages_put(&w);
 	if (!err) {
 		err = omfs_wire_get_write_rsp(resp.data, resp.len, &wr);
 		kvfree(resp.data);

@@ -55,10 +55,14 @@ struct omfs_session {
 	unsigned int cred_next;		/* round robin over the slots */
 };
 
-/* One request in the making: omfs_wire_req, the op's struct, its tails. */
+/*
+ * One request in the making: omfs_wire_req, the op's struct, its tails;
+ * then, for a WRITE, maybe the pages of its data (om_rpc_call_pages()).
+ */
 struct omfs_msg {
 	u8 *buf;
 	size_t len, cap;
+	const struct iov_iter *pages;
 };
 
 static inline int omfs_msg_init(struct omfs_msg *m, size_t fixed,
@@ -66,6 +70,7 @@ static inline int omfs_msg_init(struct omfs_msg *m, size_t fixed,
 {
 	m->cap = OMFS_WIRE_REQ_LEN + fixed + tails;
 	m->len = OMFS_WIRE_REQ_LEN;
+	m->pages = NULL;
 	m->buf = kvmalloc(m->cap, GFP_KERNEL);
 	return m->buf ? 0 : -ENOMEM;
 }

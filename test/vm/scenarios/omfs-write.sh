@@ -124,7 +124,7 @@ if [ "$NODE" = 1 ]; then
 	log "every call of the DFSA list in $R/c, against a plain /tmp/ref"
 	started=$SECONDS
 	python3 - "$R/c" /tmp/ref <<'PY'
-import ctypes, ctypes.util, errno, fcntl, hashlib, os, stat, sys
+import ctypes, ctypes.util, errno, fcntl, hashlib, mmap, os, stat, sys
 
 D, REF = sys.argv[1], sys.argv[2]
 AT_FDCWD, AT_SYMLINK_NOFOLLOW = -100, 0x100
@@ -162,6 +162,19 @@ def utimes(path, times):
 
 def utime(path, at, mt):
     check(libc.utime(os.fsencode(path), ctypes.byref(utimbuf(at, mt))), path)
+
+
+libc.pwrite.restype = ctypes.c_ssize_t
+libc.pwrite.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_long]
+
+
+def cpwrite(fd, addr, count, off):
+    """pwrite(2) from the raw address @addr, which Python cannot name."""
+    n = libc.pwrite(fd, addr, count, off)
+    if n < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return n
 
 
 def renameat2(old, new, flags):
@@ -255,6 +268,40 @@ class Calls:
         ok("reading it back", lambda: hashlib.sha256(os.pread(fd, len(big), 200000)).digest(),
            hashlib.sha256(big).digest())
         ok("size after it", lambda: os.fstat(fd).st_size, 200000 + len(big))
+
+        # Where a write's bytes come from. mfs sends user pages as they are
+        # and copies kernel ones: a buffer that faults partway or at once,
+        # an mmap of a file of the same mount (its pages are read in while
+        # the write takes them), iovecs cut anywhere, sendfile's pages.
+        pg = mmap.PAGESIZE
+        H = lambda b: hashlib.sha256(b).hexdigest()
+        anon = mmap.mmap(-1, 2 * pg)
+        anon[:] = b"p" * pg + b"q" * pg
+        at = ctypes.addressof(ctypes.c_char.from_buffer(anon))
+        check(libc.mprotect(ctypes.c_void_p(at + pg), pg, 0), "mprotect")
+        ok("a write whose buffer faults partway",
+           lambda: (cpwrite(fd, at + 100, pg + 100, 7), os.pread(fd, pg - 100, 7) == b"p" * (pg - 100)),
+           (pg - 100, True))
+        err("a write whose buffer faults at once", "EFAULT", lambda: cpwrite(fd, at + pg, 10, 7))
+        src = os.open(p("src"), os.O_RDWR | os.O_CREAT, 0o644)
+        os.write(src, big[: 3 * pg + 5])
+        sm = mmap.mmap(src, 3 * pg + 5, mmap.MAP_SHARED, mmap.PROT_READ)
+        ok("a write from an mmap of a file here",
+           lambda: (os.pwrite(fd, memoryview(sm)[1:], 9), H(os.pread(fd, 3 * pg + 4, 9))),
+           (3 * pg + 4, H(big[1 : 3 * pg + 5])))
+        sm.close()
+        cut = memoryview(bytearray(big[:20000]))
+        vecs = [cut[1:pg], cut[pg + 1 : 3 * pg - 3], cut[5:6], cut[3 * pg : 20000], cut[7:9]]
+        ok("a pwritev of iovecs cut anywhere",
+           lambda: (os.pwritev(fd, vecs, 11), H(os.pread(fd, sum(map(len, vecs)), 11))),
+           (sum(map(len, vecs)), H(b"".join(bytes(v) for v in vecs))))
+        ok("sendfile into the file (at its offset)",
+           lambda: (os.lseek(fd, 13, os.SEEK_SET), os.sendfile(fd, src, 0, 3 * pg),
+                    H(os.pread(fd, 3 * pg, 13))),
+           (13, 3 * pg, H(big[: 3 * pg])))
+        os.close(src)
+        os.unlink(p("src"))
+        os.pwrite(fd, big, 200000)	# as it was
 
         # dup, dup2: one open file, one offset
         fd2 = ok("dup", lambda: os.dup(fd))
