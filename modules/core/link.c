@@ -43,6 +43,7 @@
 #define OM_LINK_TX_HARD		(64u << 20)	/* queued bytes: the peer is stuck */
 #define OM_LINK_USER_TIMEOUT_MS	5000		/* unacked data: the peer is gone */
 #define OM_LINK_RX_BUDGET	64		/* frames per worker run */
+#define OM_LINK_SPARE_MIN	(64u << 10)	/* payloads worth a spare buffer */
 
 enum { OM_LINK_DEAD };
 
@@ -76,6 +77,17 @@ struct om_link {
 	void *payload;
 	u32 payload_got;
 
+	/*
+	 * A big payload's buffer handed back (om_link_recycle()) for the next
+	 * big frame: a fresh one would be cleared page by page first
+	 * (init_on_alloc, on in Debian's kernels). A heartbeat that finds it
+	 * unused since the last one frees it.
+	 */
+	spinlock_t spare_lock;
+	void *spare;
+	size_t spare_len;		/* it held that much: it is that big */
+	bool spare_used;
+
 	unsigned long last_rx;		/* jiffies: when bytes last came in */
 	ktime_t since;
 	atomic64_t rx_frames, tx_frames, rx_bytes, tx_bytes;
@@ -100,6 +112,7 @@ static void om_link_free(struct kref *ref)
 	struct om_link *link = container_of(ref, struct om_link, ref);
 
 	sockfd_put(link->sock);
+	kvfree(link->spare);	/* no request is left to hand one back */
 	kfree_rcu(link, rcu);
 }
 
@@ -533,6 +546,41 @@ static void om_link_tx(struct work_struct *work)
 	mutex_unlock(&link->tx_mutex);
 }
 
+/* A buffer for a payload of @len bytes: the spare one when it is big enough. */
+static void *om_link_payload_alloc(struct om_link *link, size_t len)
+{
+	void *buf = NULL;
+
+	if (len >= OM_LINK_SPARE_MIN) {
+		spin_lock(&link->spare_lock);
+		if (link->spare && link->spare_len >= len) {
+			buf = link->spare;
+			link->spare = NULL;
+			link->spare_used = true;
+		}
+		spin_unlock(&link->spare_lock);
+	}
+	return buf ?: kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+}
+
+/*
+ * Frees @buf, a payload of @len bytes received on @link, or keeps it as
+ * the link's spare for the next frame as big.
+ */
+void om_link_recycle(struct om_link *link, void *buf, size_t len)
+{
+	if (buf && len >= OM_LINK_SPARE_MIN) {
+		spin_lock(&link->spare_lock);
+		if (!link->spare) {
+			link->spare = buf;
+			link->spare_len = len;
+			buf = NULL;
+		}
+		spin_unlock(&link->spare_lock);
+	}
+	kvfree(buf);
+}
+
 static int om_link_recv(struct om_link *link, void *buf, size_t len)
 {
 	struct kvec vec = { .iov_base = buf, .iov_len = len };
@@ -573,8 +621,8 @@ static int om_link_read_frame(struct om_link *link)
 		    (link->hdr.type < OM_WT_PING && link->hdr.flags))
 			return -EPROTO;
 		if (link->hdr.length) {
-			link->payload = kvmalloc(link->hdr.length,
-						 GFP_KERNEL | __GFP_NOWARN);
+			link->payload = om_link_payload_alloc(link,
+							      link->hdr.length);
 			if (!link->payload)
 				return -ENOMEM;
 		}
@@ -605,7 +653,7 @@ static void om_link_rx(struct work_struct *work)
 		atomic64_inc(&link->rx_frames);
 		if (link->hdr.type != OM_WT_HEARTBEAT)
 			om_rpc_receive(link, &link->hdr, &link->payload);
-		kvfree(link->payload);
+		om_link_recycle(link, link->payload, link->hdr.length);
 		link->payload = NULL;
 		link->hdr_got = link->payload_got = 0;
 		if (!--budget) {
@@ -624,6 +672,16 @@ static void om_link_heartbeat(struct work_struct *work)
 		.version = OM_WIRE_VERSION,
 		.type = OM_WT_HEARTBEAT,
 	};
+	void *idle = NULL;
+
+	spin_lock(&link->spare_lock);
+	if (!link->spare_used) {
+		idle = link->spare;
+		link->spare = NULL;
+	}
+	link->spare_used = false;
+	spin_unlock(&link->spare_lock);
+	kvfree(idle);
 	if (time_after(jiffies, READ_ONCE(link->last_rx) + OM_LINK_DEAD_AFTER)) {
 		om_link_down(link, -ETIMEDOUT);
 		return;
@@ -778,6 +836,7 @@ static struct om_link *om_link_alloc(u16 node, struct socket *sock)
 	INIT_WORK(&link->tx_work, om_link_tx);
 	INIT_WORK(&link->rx_work, om_link_rx);
 	INIT_DELAYED_WORK(&link->hb_work, om_link_heartbeat);
+	spin_lock_init(&link->spare_lock);
 	INIT_WORK(&link->release_work, om_link_release);
 	link->last_rx = jiffies;
 	link->since = ktime_get_real();

@@ -238,7 +238,7 @@ EXPORT_SYMBOL_GPL(om_rpc_req_data);
 
 void om_rpc_req_free(struct om_rpc_req *req)
 {
-	kvfree(req->data);
+	om_link_recycle(req->link, req->data, req->len);
 	om_link_put(req->link);
 	kfree(req);
 }
