@@ -98,6 +98,14 @@ const void *om_rpc_req_data(const struct om_rpc_req *req, size_t *len);
 void om_rpc_reply(struct om_rpc_req *req, int status, const void *data,
 		  size_t len);
 void om_rpc_req_free(struct om_rpc_req *req);
+/*
+ * A buffer of @len bytes for @req's answer, maybe one the link had spare
+ * (a fresh one is cleared page by page first: init_on_alloc). NULL: no
+ * memory. om_rpc_reply_buf() sends it and takes it back; kvfree() frees it.
+ */
+void *om_rpc_req_buf(struct om_rpc_req *req, size_t len);
+void om_rpc_reply_buf(struct om_rpc_req *req, int status, void *buf,
+		      size_t len);
 
 /*
  * Returns the peer's status, or omcore's own error: -ENOTCONN (no link),
@@ -133,6 +141,11 @@ int om_rpc_call_resp(u16 node, u8 type, const void *req, size_t len,
 int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
 		      const struct iov_iter *pages, size_t max_len,
 		      struct om_rpc_resp *resp, unsigned int timeout_ms);
+/*
+ * Frees resp->data, an answer from @node, or keeps it there for the next
+ * answer as big: cheaper than kvfree() and a fresh buffer.
+ */
+void om_rpc_resp_free(u16 node, struct om_rpc_resp *resp);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
 int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 

@@ -546,8 +546,11 @@ static void om_link_tx(struct work_struct *work)
 	mutex_unlock(&link->tx_mutex);
 }
 
-/* A buffer for a payload of @len bytes: the spare one when it is big enough. */
-static void *om_link_payload_alloc(struct om_link *link, size_t len)
+/*
+ * A buffer of @len bytes for a payload received or sent on @link: the
+ * spare one when it is big enough, else kvmalloc()'ed. NULL: no memory.
+ */
+void *om_link_buf(struct om_link *link, size_t len)
 {
 	void *buf = NULL;
 
@@ -564,8 +567,8 @@ static void *om_link_payload_alloc(struct om_link *link, size_t len)
 }
 
 /*
- * Frees @buf, a payload of @len bytes received on @link, or keeps it as
- * the link's spare for the next frame as big.
+ * Frees @buf, a payload of @len bytes received or sent on @link, or keeps
+ * it as the link's spare for the next one as big.
  */
 void om_link_recycle(struct om_link *link, void *buf, size_t len)
 {
@@ -621,8 +624,7 @@ static int om_link_read_frame(struct om_link *link)
 		    (link->hdr.type < OM_WT_PING && link->hdr.flags))
 			return -EPROTO;
 		if (link->hdr.length) {
-			link->payload = om_link_payload_alloc(link,
-							      link->hdr.length);
+			link->payload = om_link_buf(link, link->hdr.length);
 			if (!link->payload)
 				return -ENOMEM;
 		}

@@ -46,6 +46,7 @@ int om_link_send(struct om_link *link, const struct om_wire_hdr *hdr,
 		 const void *payload, const struct iov_iter *pages,
 		 unsigned int flags);
 
+void *om_link_buf(struct om_link *link, size_t len);
 void om_link_recycle(struct om_link *link, void *buf, size_t len);
 
 int om_links_init(void);

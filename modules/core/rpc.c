@@ -244,6 +244,25 @@ void om_rpc_req_free(struct om_rpc_req *req)
 }
 EXPORT_SYMBOL_GPL(om_rpc_req_free);
 
+void *om_rpc_req_buf(struct om_rpc_req *req, size_t len)
+{
+	return om_link_buf(req->link, len);
+}
+EXPORT_SYMBOL_GPL(om_rpc_req_buf);
+
+/* om_rpc_reply() of @len bytes at @buf, from om_rpc_req_buf(): taken back. */
+void om_rpc_reply_buf(struct om_rpc_req *req, int status, void *buf,
+		      size_t len)
+{
+	might_sleep();
+	if (!req->oneway)
+		om_rpc_respond(req->link, req->type, req->id, status, buf, len,
+			       0);
+	om_link_recycle(req->link, buf, len);
+	om_rpc_req_free(req);
+}
+EXPORT_SYMBOL_GPL(om_rpc_reply_buf);
+
 /*
  * Answers a kept request and frees it. It may wait for room on the link
  * (the caller is not a link worker); an answer to a link that went down
@@ -434,6 +453,20 @@ int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
 	return err;
 }
 EXPORT_SYMBOL_GPL(om_rpc_call_pages);
+
+void om_rpc_resp_free(u16 node, struct om_rpc_resp *resp)
+{
+	struct om_link *link = om_link_get(node);
+
+	if (link && om_link_epoch(link) == resp->epoch) {
+		om_link_recycle(link, resp->data, resp->len);
+		resp->data = NULL;
+	}
+	if (link)
+		om_link_put(link);
+	kvfree(resp->data);
+}
+EXPORT_SYMBOL_GPL(om_rpc_resp_free);
 
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 {

@@ -188,7 +188,7 @@ static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			break;
 		}
 		n = copy_to_iter(data, n, to);
-		kvfree(resp.data);
+		om_rpc_resp_free(omfs_rsess(file_inode(file))->node, &resp);
 		if (!n) {
 			if (!done)
 				done = -EFAULT;

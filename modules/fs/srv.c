@@ -676,10 +676,14 @@ static void omfs_srv_work_fn(struct omfs_srv_work *w)
 	/* Before the answer: the client may use the new fid right after. */
 	omfs_srv_fid_settle(w, !err);
 	omfs_srv_answering(w);
-	if (err)
+	if (err) {
 		om_rpc_reply(w->req, err, NULL, 0);
-	else
+	} else if (w->rsp_buf) {
+		om_rpc_reply_buf(w->req, 0, w->rsp_buf, w->rsp_len);
+		w->rsp_buf = NULL;
+	} else {
 		om_rpc_reply(w->req, 0, w->rsp, w->rsp_len);
+	}
 	omfs_srv_done(w);
 	omfs_srv_work_free(w);
 }
@@ -800,7 +804,7 @@ int omfs_srv_rsp(struct omfs_srv_work *w, size_t len)
 		w->rsp = w->small;
 	} else {
 		/* Peer-sized (READ, READDIR, xattrs): bounded by the codec. */
-		w->rsp_buf = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+		w->rsp_buf = om_rpc_req_buf(w->req, len);
 		if (!w->rsp_buf)
 			return -ENOMEM;
 		w->rsp = w->rsp_buf;
