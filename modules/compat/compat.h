@@ -4,8 +4,10 @@
  * into every compilation unit so that the modules' .c files are written
  * against one API. Each entry tests for the feature, not for a version.
  *
- * Nothing the modules use differs yet. Known differences to keep in mind
- * (each becomes an entry here the day a module needs it):
+ * What the modules use that differs has its own header: vfs.h (omfs's VFS
+ * calls) and net.h (sending pages on a socket), fed by Kbuild.probes.
+ * Known differences to keep in mind (each becomes an entry the day a
+ * module needs it):
  * - nla_policy.range points at a mutable netlink_range_validation on 6.1,
  *   a const one on 6.12: ranges are declared __ro_after_init, not const.
  * - NL_SET_ERR_MSG_FMT(), NL_ASSERT_DUMP_CTX_FITS() and
