@@ -329,19 +329,17 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 			const void *data, size_t len,
 			const struct iov_iter *pages, unsigned int send_flags)
 {
+	size_t total = len + (pages ? iov_iter_count(pages) : 0);
 	struct om_wire_hdr hdr = {
 		.magic = OM_WIRE_MAGIC,
 		.version = OM_WIRE_VERSION,
 		.type = type,
 		.flags = flags,
-		.length = len,
+		.length = total,
 		.id = id,
 	};
 
-	if (pages)
-		hdr.length += iov_iter_count(pages);
-	if (len > OM_WIRE_MAX_PAYLOAD ||
-	    hdr.length > OM_WIRE_MAX_PAYLOAD || hdr.length < len)
+	if (len > OM_WIRE_MAX_PAYLOAD || total > OM_WIRE_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	return om_link_send(link, &hdr, data, pages, send_flags);
 }
