@@ -7,10 +7,12 @@
 #ifndef _OPENMOSIX_OMCORE_H
 #define _OPENMOSIX_OMCORE_H
 
+#include <linux/completion.h>
 #include <linux/types.h>
 
 struct iov_iter;
 struct notifier_block;
+struct om_link;
 
 /*
  * This node's id, 0 while it is unknown (no map, no local address in it,
@@ -146,6 +148,42 @@ int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
  * answer as big: cheaper than kvfree() and a fresh buffer.
  */
 void om_rpc_resp_free(u16 node, struct om_rpc_resp *resp);
+
+/*
+ * A call in flight, for a caller that has several at once: the caller
+ * provides the room, omcore alone uses the fields.
+ */
+struct om_rpc_call {
+	struct om_link *link;
+	u8 type;
+	bool take;			/* the caller takes the payload itself */
+	u32 id;				/* in omcore's table of calls */
+	struct completion done;
+	unsigned long deadline;		/* jiffies: the timeout runs from the send */
+	int err;			/* ours: the link failed, the answer was too big */
+	int status;			/* the peer's */
+	u64 epoch;			/* of .link */
+	void *resp;			/* take: the payload; else the caller's buffer */
+	size_t resp_cap;
+	size_t resp_len;
+};
+
+/*
+ * om_rpc_call_pages() in two halves. om_rpc_call_start() sends the request
+ * (@req may be freed on return, @pages must stay as om_rpc_call_pages()
+ * says until the call ends) and answers 0, or omcore's own error, and
+ * then there is no call. A started call ends in om_rpc_call_wait(), which
+ * answers as om_rpc_call_resp(), or in om_rpc_call_cancel(), which drops
+ * any answer; either leaves nothing of it in omcore, so @call may then be
+ * freed. The request may still run on the peer after a timeout, a signal
+ * or a cancel.
+ */
+int om_rpc_call_start(struct om_rpc_call *call, u16 node, u8 type,
+		      const void *req, size_t len,
+		      const struct iov_iter *pages, size_t max_len,
+		      unsigned int timeout_ms);
+int om_rpc_call_wait(struct om_rpc_call *call, struct om_rpc_resp *resp);
+void om_rpc_call_cancel(struct om_rpc_call *call);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
 int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 

@@ -26,19 +26,6 @@ static DEFINE_MUTEX(om_rpc_handlers_lock);
 static DEFINE_XARRAY_ALLOC(om_rpc_calls);
 static u32 om_rpc_next_id;
 
-struct om_rpc_call {
-	struct om_link *link;
-	u8 type;
-	bool take;			/* the caller takes the payload itself */
-	struct completion done;
-	int err;			/* ours: the link failed, the answer was too big */
-	int status;			/* the peer's */
-	u64 epoch;			/* of .link */
-	void *resp;			/* take: the payload; else the caller's buffer */
-	size_t resp_cap;
-	size_t resp_len;
-};
-
 /* A request kept beyond its handler (om_rpc_register_req()). */
 struct om_rpc_req {
 	struct om_link *link;		/* referenced: the answer goes back on it */
@@ -345,17 +332,31 @@ static int om_rpc_frame(struct om_link *link, u8 type, u16 flags, u64 id,
 }
 
 /*
- * Sends request @req to @node and waits up to @timeout_ms for the answer.
- * Returns 0 when the answer came (its status is in call->status), or
- * -ENOTCONN without a link, -ETIMEDOUT, -ECONNRESET when the link fails,
- * -EMSGSIZE when the answer is bigger than asked for, -EINTR when killed.
+ * Ends a call nobody answered yet with @err. Still listed: the outcome is
+ * ours. Erased already: the answer or the link going down is finishing
+ * it, and that outcome stands; it is only a complete() away.
  */
-static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
-			  size_t len, const struct iov_iter *pages,
-			  unsigned int timeout_ms)
+static int om_rpc_end(struct om_rpc_call *call, int err)
 {
-	long left;
-	u32 id;
+	if (xa_cmpxchg(&om_rpc_calls, call->id, call, NULL, 0) != call) {
+		wait_for_completion(&call->done);
+		err = call->err;
+	}
+	om_link_put(call->link);
+	return err;
+}
+
+/*
+ * Sends request @req to @node, listed under a new id in om_rpc_calls: from
+ * then on the answer, the link going down or om_rpc_end() ends the call.
+ * The request is on the wire or copied when this returns. The call's
+ * @timeout_ms runs from there. -ENOTCONN without a link, or the error of
+ * the send; the call is over then.
+ */
+static int om_rpc_start(struct om_rpc_call *call, u16 node, const void *req,
+			size_t len, const struct iov_iter *pages,
+			unsigned int timeout_ms)
+{
 	int err;
 
 	might_sleep();
@@ -364,29 +365,48 @@ static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
 		return -ENOTCONN;
 	call->epoch = om_link_epoch(call->link);
 	init_completion(&call->done);
-	err = xa_alloc_cyclic(&om_rpc_calls, &id, call, xa_limit_32b,
+	err = xa_alloc_cyclic(&om_rpc_calls, &call->id, call, xa_limit_32b,
 			      &om_rpc_next_id, GFP_KERNEL);
-	if (err < 0)
-		goto out_put;
-	err = om_rpc_frame(call->link, call->type, OM_WF_REQUEST, id, req, len,
-			   pages, 0);
-	if (!err) {
-		left = wait_for_completion_killable_timeout(&call->done,
-					msecs_to_jiffies(timeout_ms));
-		if (left > 0) {
-			err = call->err;
-			goto out_put;
-		}
-		err = left ? -EINTR : -ETIMEDOUT;
+	if (err < 0) {
+		om_link_put(call->link);
+		return err;
 	}
-	/* Still listed: nobody answered, the outcome is ours. */
-	if (xa_cmpxchg(&om_rpc_calls, id, call, NULL, 0) != call) {
-		wait_for_completion(&call->done);	/* it is being finished */
-		err = call->err;
+	err = om_rpc_frame(call->link, call->type, OM_WF_REQUEST, call->id,
+			   req, len, pages, 0);
+	if (err)
+		return om_rpc_end(call, err);
+	call->deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	return 0;
+}
+
+/*
+ * Waits, killably, until the call's deadline for its answer. Returns 0
+ * when the answer came (its status is in call->status), or -ETIMEDOUT,
+ * -ECONNRESET when the link fails, -EMSGSIZE when the answer is bigger
+ * than asked for, -EINTR when killed. The call is over either way.
+ */
+static int om_rpc_wait(struct om_rpc_call *call)
+{
+	long left = (long)(call->deadline - jiffies);
+
+	/* 0 still takes an answer that is there already. */
+	left = wait_for_completion_killable_timeout(&call->done, max(left, 0L));
+	if (left > 0) {
+		om_link_put(call->link);
+		return call->err;
 	}
-out_put:
-	om_link_put(call->link);
-	return err;
+	return om_rpc_end(call, left ? -EINTR : -ETIMEDOUT);
+}
+
+/*
+ * Sends request @req to @node and waits up to @timeout_ms for the answer.
+ * Returns what om_rpc_start() and om_rpc_wait() do.
+ */
+static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
+			  size_t len, unsigned int timeout_ms)
+{
+	return om_rpc_start(call, node, req, len, NULL, timeout_ms) ?:
+	       om_rpc_wait(call);
 }
 
 /*
@@ -405,11 +425,64 @@ int om_rpc_call(u16 node, u8 type, const void *req, size_t len,
 	};
 	int err;
 
-	err = om_rpc_do_call(&call, node, req, len, NULL, timeout_ms);
+	err = om_rpc_do_call(&call, node, req, len, timeout_ms);
 	*resp_len = call.resp_len;
 	return err ?: call.status;
 }
 EXPORT_SYMBOL_GPL(om_rpc_call);
+
+/*
+ * Starts a call whose answer is handed over (om_rpc_call_wait()) rather
+ * than copied: several may be in flight at once, each with its own
+ * timeout. 0 when the request went; else the call is over already.
+ */
+int om_rpc_call_start(struct om_rpc_call *call, u16 node, u8 type,
+		      const void *req, size_t len,
+		      const struct iov_iter *pages, size_t max_len,
+		      unsigned int timeout_ms)
+{
+	*call = (struct om_rpc_call){
+		.type = type,
+		.take = true,
+		.resp_cap = max_len,
+	};
+	return om_rpc_start(call, node, req, len, pages, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(om_rpc_call_start);
+
+/* The outcome of an ended call @call, as om_rpc_call_resp() has it. */
+static int om_rpc_hand_over(struct om_rpc_call *call, int err,
+			    struct om_rpc_resp *resp)
+{
+	resp->status = err ? 0 : call->status;
+	resp->data = call->resp;
+	resp->len = call->resp_len;
+	resp->epoch = call->epoch;
+	return err;
+}
+
+/*
+ * Waits for the answer of a started call and hands it over as
+ * om_rpc_call_resp() does. The call is over when this returns, whatever
+ * it returns: @call may be freed.
+ */
+int om_rpc_call_wait(struct om_rpc_call *call, struct om_rpc_resp *resp)
+{
+	return om_rpc_hand_over(call, om_rpc_wait(call), resp);
+}
+EXPORT_SYMBOL_GPL(om_rpc_call_wait);
+
+/*
+ * Gives a started call up without waiting for the peer: an answer that
+ * comes later is dropped as late. The request may still run there.
+ */
+void om_rpc_call_cancel(struct om_rpc_call *call)
+{
+	om_rpc_end(call, -ECANCELED);
+	kvfree(call->resp);		/* an answer that won the race */
+	call->resp = NULL;
+}
+EXPORT_SYMBOL_GPL(om_rpc_call_cancel);
 
 /*
  * Like om_rpc_call(), but keeps the transport's outcome apart from the
@@ -436,19 +509,14 @@ int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
 		      const struct iov_iter *pages, size_t max_len,
 		      struct om_rpc_resp *resp, unsigned int timeout_ms)
 {
-	struct om_rpc_call call = {
-		.type = type,
-		.take = true,
-		.resp_cap = max_len,
-	};
+	struct om_rpc_call call;
 	int err;
 
-	err = om_rpc_do_call(&call, node, req, len, pages, timeout_ms);
-	resp->status = err ? 0 : call.status;
-	resp->data = call.resp;
-	resp->len = call.resp_len;
-	resp->epoch = call.epoch;
-	return err;
+	err = om_rpc_call_start(&call, node, type, req, len, pages, max_len,
+				timeout_ms);
+	if (err)
+		return om_rpc_hand_over(&call, err, resp);
+	return om_rpc_call_wait(&call, resp);
 }
 EXPORT_SYMBOL_GPL(om_rpc_call_pages);
 
