@@ -144,13 +144,16 @@ static int omfs_rpc_error(u16 node, u8 type, int transport, int status)
 }
 
 /*
- * Sends @m as a request of @type in session generation @gen with cred @cred
- * and waits for the answer (at most @max_len bytes, in @resp on success,
- * the caller's to om_rpc_resp_free()). 0 or -errno as the caller sees it.
+ * Sends @m as a request of @type in session generation @gen with cred @cred:
+ * @ac is then in flight, and holds one of the server's slots for requests
+ * (OMFS_MAX_INFLIGHT) until omfs_call_wait() or omfs_call_cancel().
+ * @nowait: -EAGAIN rather than wait for a slot, for a caller that holds
+ * some already (those it holds may be what the others wait for). 0 or
+ * -errno as the caller sees it.
  */
-static int omfs_call(struct super_block *sb, struct omfs_session *s, u64 gen,
-		     u8 type, u32 cred, struct omfs_msg *m, size_t max_len,
-		     struct om_rpc_resp *resp)
+static int omfs_call_start(struct super_block *sb, struct omfs_session *s,
+			   u64 gen, u8 type, u32 cred, struct omfs_msg *m,
+			   size_t max_len, bool nowait, struct omfs_acall *ac)
 {
 	struct omfs_wire_req req = { .cred = cred };
 	int err;
@@ -163,18 +166,63 @@ static int omfs_call(struct super_block *sb, struct omfs_session *s, u64 gen,
 	}
 	mutex_unlock(&s->lock);
 	omfs_wire_put_req(m->buf, &req);
-	if (down_killable(&s->inflight))
+	if (nowait && down_trylock(&s->inflight))
+		return -EAGAIN;
+	if (!nowait && down_killable(&s->inflight))
 		return -EINTR;
-	err = om_rpc_call_pages(s->node, type, m->buf, m->len, m->pages,
-				max_len, resp, omfs_timeo_ms(sb));
+	ac->s = s;
+	ac->gen = gen;
+	ac->type = type;
+	err = om_rpc_call_start(&ac->call, s->node, type, m->buf, m->len,
+				m->pages, max_len, omfs_timeo_ms(sb));
+	if (err) {
+		up(&s->inflight);
+		return omfs_rpc_error(s->node, type, err, 0);
+	}
+	return 0;
+}
+
+/*
+ * The answer of @ac (in @resp on success, the caller's to
+ * om_rpc_resp_free()), or -errno as the caller sees it. @ac is over when
+ * this returns.
+ */
+int omfs_call_wait(struct omfs_acall *ac, struct om_rpc_resp *resp)
+{
+	struct omfs_session *s = ac->s;
+	int err;
+
+	err = om_rpc_call_wait(&ac->call, resp);
 	up(&s->inflight);
 	/* The server forgot the session, or serves nothing now: so do we. */
 	if (!err && (resp->status == -EBADR || resp->status == -ECONNREFUSED))
-		omfs_session_detach(s, gen);
-	err = omfs_rpc_error(s->node, type, err, resp->status);
+		omfs_session_detach(s, ac->gen);
+	err = omfs_rpc_error(s->node, ac->type, err, resp->status);
 	if (err)
 		kvfree(resp->data);
 	return err;
+}
+
+/* Gives @ac up, answered or not: the request may still run there. */
+void omfs_call_cancel(struct omfs_acall *ac)
+{
+	om_rpc_call_cancel(&ac->call);
+	up(&ac->s->inflight);
+}
+
+/*
+ * Sends @m as a request of @type in session generation @gen with cred @cred
+ * and waits for the answer (at most @max_len bytes, in @resp on success,
+ * the caller's to om_rpc_resp_free()). 0 or -errno as the caller sees it.
+ */
+static int omfs_call(struct super_block *sb, struct omfs_session *s, u64 gen,
+		     u8 type, u32 cred, struct omfs_msg *m, size_t max_len,
+		     struct om_rpc_resp *resp)
+{
+	struct omfs_acall ac;
+
+	return omfs_call_start(sb, s, gen, type, cred, m, max_len, false,
+			       &ac) ?: omfs_call_wait(&ac, resp);
 }
 
 /* ATTACH, unless attached already: the current generation, or -errno. */
@@ -343,7 +391,7 @@ static u32 omfs_cred_slot_id(const struct omfs_session *s,
 	return slot - s->creds + 1;
 }
 
-static void omfs_cred_put(struct omfs_cred_slot *slot)
+void omfs_cred_put(struct omfs_cred_slot *slot)
 {
 	up_read(&slot->sem);
 }
@@ -537,22 +585,49 @@ bool omfs_same_object(const struct inode *inode,
 }
 
 /*
+ * The cred slot for requests about @inode by the caller, held until
+ * omfs_cred_put(). A caller with several requests in flight takes it once
+ * for all: asking again could wait for a new owner of the slot, who waits
+ * for the requests in flight.
+ */
+struct omfs_cred_slot *omfs_inode_cred_get(struct inode *inode)
+{
+	return omfs_cred_get(inode->i_sb, omfs_rsess(inode), omfs_rgen(inode));
+}
+
+/*
+ * Starts a request about the object of @inode: sends @m (type @type, freed
+ * by the caller when this returns) with the cred of @slot, to be answered
+ * by omfs_call_wait() in at most @max_len bytes. @nowait as
+ * omfs_call_start().
+ */
+int omfs_inode_call_start(struct inode *inode, struct omfs_cred_slot *slot,
+			  u8 type, struct omfs_msg *m, size_t max_len,
+			  bool nowait, struct omfs_acall *ac)
+{
+	struct omfs_session *s = omfs_rsess(inode);
+
+	return omfs_call_start(inode->i_sb, s, omfs_rgen(inode), type,
+			       omfs_cred_slot_id(s, slot), m, max_len, nowait,
+			       ac);
+}
+
+/*
  * A request about the object of @inode: sends @m (type @type) with the
  * caller's cred and answers in @resp (at most @max_len bytes).
  */
 int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
 		    size_t max_len, struct om_rpc_resp *resp)
 {
-	struct omfs_session *s = omfs_rsess(inode);
-	u64 gen = OMFS_I(inode)->remote.gen;
 	struct omfs_cred_slot *slot;
+	struct omfs_acall ac;
 	int err;
 
-	slot = omfs_cred_get(inode->i_sb, s, gen);
+	slot = omfs_inode_cred_get(inode);
 	if (IS_ERR(slot))
 		return PTR_ERR(slot);
-	err = omfs_call(inode->i_sb, s, gen, type, omfs_cred_slot_id(s, slot),
-			m, max_len, resp);
+	err = omfs_inode_call_start(inode, slot, type, m, max_len, false, &ac) ?:
+	      omfs_call_wait(&ac, resp);
 	omfs_cred_put(slot);
 	return err;
 }

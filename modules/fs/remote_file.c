@@ -137,32 +137,95 @@ static int omfs_remote_open_special(struct inode *inode, struct file *file)
 	return -ENXIO;		/* another node's device, FIFO or socket */
 }
 
+/* A WRITE's data as the caller's own pages, sent without a copy. */
+struct omfs_wpages {
+	struct page **pages;
+	struct bio_vec *bv;
+	unsigned int nr;
+	struct iov_iter it;
+};
+
 /*
- * READ of up to @count bytes at @pos; on success *@data points into @resp
- * (the caller frees it) and the byte count is returned.
+ * The pieces of one read() or write() in flight at once. Two already hide
+ * the round trip between the pieces of a 1 MiB call; a few more keep a
+ * larger one streaming. Each holds one of the session's OMFS_MAX_INFLIGHT
+ * slots, which one caller should not take from the others, and up to
+ * max_io of memory.
  */
-static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
-			      struct om_rpc_resp *resp, const u8 **data)
+#define OMFS_IO_PIECES	4
+
+/* A READ or WRITE of a read() or write(): its request, its byte count. */
+struct omfs_iopiece {
+	struct omfs_msg m;		/* until it is sent */
+	struct omfs_acall ac;
+	size_t rsp_len;			/* the longest answer it may have */
+	size_t count;
+	bool pinned;			/* a WRITE's data are the user's pages */
+	struct omfs_wpages w;		/* which stay until the call is over */
+};
+
+/*
+ * Sends the requests of @p[0..@n) (type @type) with the caller's cred,
+ * which *@slot holds until omfs_cred_put() when any went: how many went,
+ * or -errno when none did. The first may wait for one of the server's
+ * slots, the others go only if one is free: the caller waits for its own
+ * before it sends more. The messages are freed.
+ *
+ * The copies between the user's memory and the pieces are made before
+ * and after, never while a piece holds its slots: a fault there may read
+ * a page of another node's file (omfs_remote_read_folio()), with a cred
+ * slot and a server slot of its own to get.
+ */
+static int omfs_io_start(struct inode *inode, u8 type, struct omfs_iopiece *p,
+			 unsigned int n, struct omfs_cred_slot **slot)
 {
-	struct inode *inode = file_inode(file);
-	struct omfs_rfile *rf = file->private_data;
-	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
-	struct omfs_wire_read_rsp rr;
-	struct omfs_msg m;
+	unsigned int i, sent = 0;
 	int err;
 
-	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
-	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, 0);
+	*slot = omfs_inode_cred_get(inode);
+	err = PTR_ERR_OR_ZERO(*slot);
+	while (!err && sent < n) {
+		err = omfs_inode_call_start(inode, *slot, type, &p[sent].m,
+					    p[sent].rsp_len, sent, &p[sent].ac);
+		if (!err)
+			sent++;
+	}
+	for (i = 0; i < n; i++)
+		omfs_msg_free(&p[i].m);
+	if (!sent && !IS_ERR(*slot))
+		omfs_cred_put(*slot);
+	return sent ?: err;
+}
+
+/* READ of up to @count bytes at @pos, as @p (max_io at most). */
+static int omfs_read_msg(struct file *file, loff_t pos, size_t count,
+			 struct omfs_iopiece *p)
+{
+	struct omfs_rfile *rf = file->private_data;
+	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
+	int err;
+
+	io.count = min_t(size_t, count, omfs_rsess(file_inode(file))->max_io);
+	err = omfs_msg_init(&p->m, OMFS_WIRE_IO_LEN, 0);
 	if (err)
 		return err;
-	omfs_wire_put_io(omfs_msg_put(&m, OMFS_WIRE_IO_LEN), &io);
-	err = omfs_inode_call(inode, OMFS_WT_READ, &m,
-			      OMFS_WIRE_READ_RSP_LEN + io.count, resp);
-	omfs_msg_free(&m);
-	if (err)
-		return err;
+	omfs_wire_put_io(omfs_msg_put(&p->m, OMFS_WIRE_IO_LEN), &io);
+	p->rsp_len = OMFS_WIRE_READ_RSP_LEN + io.count;
+	p->count = io.count;
+	return 0;
+}
+
+/*
+ * The answer in @resp to READ @p: on success *@data points into @resp
+ * (the caller frees it) and the byte count is returned.
+ */
+static ssize_t omfs_read_rsp(const struct omfs_iopiece *p,
+			     struct om_rpc_resp *resp, const u8 **data)
+{
+	struct omfs_wire_read_rsp rr;
+
 	if (omfs_wire_get_read_rsp(resp->data, resp->len, &rr) ||
-	    rr.count > io.count ||
+	    rr.count > p->count ||
 	    rr.count != resp->len - OMFS_WIRE_READ_RSP_LEN) {
 		kvfree(resp->data);
 		return -EIO;
@@ -171,35 +234,88 @@ static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
 	return rr.count;
 }
 
+/* READ of up to @count bytes at @pos, as omfs_read_rsp() answers. */
+static ssize_t omfs_read_call(struct file *file, loff_t pos, size_t count,
+			      struct om_rpc_resp *resp, const u8 **data)
+{
+	struct omfs_iopiece p;
+	int err;
+
+	err = omfs_read_msg(file, pos, count, &p);
+	if (err)
+		return err;
+	err = omfs_inode_call(file_inode(file), OMFS_WT_READ, &p.m, p.rsp_len,
+			      resp);
+	omfs_msg_free(&p.m);
+	return err ?: omfs_read_rsp(&p, resp, data);
+}
+
+/*
+ * Up to OMFS_IO_PIECES READs at once, as far as the size known here says
+ * there is data (one piece at least: the file may have grown); then the
+ * answers are copied out in order, up to the first short one: the end of
+ * the file, or a fault.
+ */
 static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
-	struct om_rpc_resp resp;
-	ssize_t done = 0, n;
-	const u8 *data;
+	struct inode *inode = file_inode(file);
+	struct om_rpc_resp resp[OMFS_IO_PIECES];
+	struct omfs_iopiece p[OMFS_IO_PIECES];
+	const u8 *data[OMFS_IO_PIECES];
+	ssize_t done = 0, got[OMFS_IO_PIECES];
+	struct omfs_cred_slot *slot;
+	bool counting = true;
+	unsigned int n, i;
+	size_t left;
+	loff_t pos;
+	int err = 0;
 
-	while (iov_iter_count(to)) {
-		size_t want = iov_iter_count(to);
+	while (counting && iov_iter_count(to)) {
+		pos = iocb->ki_pos;
+		left = iov_iter_count(to);
+		for (n = 0; n < OMFS_IO_PIECES && left; n++) {
+			if (n && pos >= i_size_read(inode))
+				break;
+			err = omfs_read_msg(file, pos, left, &p[n]);
+			if (err)
+				break;
+			pos += p[n].count;
+			left -= p[n].count;
+		}
+		if (!n)
+			break;
+		err = omfs_io_start(inode, OMFS_WT_READ, p, n, &slot);
+		if (err < 0)
+			break;
+		n = err;
+		err = 0;
+		for (i = 0; i < n; i++) {
+			got[i] = omfs_call_wait(&p[i].ac, &resp[i]);
+			if (!got[i])
+				got[i] = omfs_read_rsp(&p[i], &resp[i], &data[i]);
+		}
+		omfs_cred_put(slot);
+		for (i = 0; i < n; i++) {
+			if (got[i] < 0) {
+				if (counting)
+					err = got[i];
+				counting = false;
+				continue;
+			}
+			if (counting) {
+				size_t c = copy_to_iter(data[i], got[i], to);
 
-		n = omfs_read_call(file, iocb->ki_pos, want, &resp, &data);
-		if (n <= 0) {
-			if (!done)
-				done = n;
-			break;
+				iocb->ki_pos += c;
+				done += c;
+				if (!c && got[i])
+					err = -EFAULT;
+				counting = c == p[i].count;
+			}
+			om_rpc_resp_free(omfs_rsess(inode)->node, &resp[i]);
 		}
-		n = copy_to_iter(data, n, to);
-		om_rpc_resp_free(omfs_rsess(file_inode(file))->node, &resp);
-		if (!n) {
-			if (!done)
-				done = -EFAULT;
-			break;
-		}
-		iocb->ki_pos += n;
-		done += n;
-		if (n < min_t(size_t, want, omfs_rsess(file_inode(file))->max_io))
-			break;		/* end of file, or a short copy */
 	}
-	return done;
+	return done ?: err;
 }
 
 /*
@@ -232,14 +348,6 @@ static ssize_t omfs_write_limit(struct kiocb *iocb, size_t count)
 		return -EFBIG;
 	return min_t(u64, count, max - pos);
 }
-
-/* A WRITE's data as the caller's own pages, sent without a copy. */
-struct omfs_wpages {
-	struct page **pages;
-	struct bio_vec *bv;
-	unsigned int nr;
-	struct iov_iter it;
-};
 
 static void omfs_wpages_put(struct omfs_wpages *w)
 {
@@ -301,27 +409,21 @@ static int omfs_wpages_get(struct omfs_wpages *w, struct iov_iter *from,
 }
 
 /*
- * WRITE of the next up to max_io bytes of @from at iocb->ki_pos (the
- * server's end of file for an append), sent from the caller's pages when
- * they are user memory, else copied. The bytes the server did not write
- * are given back to @from. Answers the count written.
+ * WRITE of the next up to max_io bytes of @from at @pos (at the server's
+ * end of file for an append), as @p: sent from the caller's pages when
+ * they are user memory, else copied.
  */
-static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
-			       size_t count)
+static int omfs_write_msg(struct kiocb *iocb, struct iov_iter *from,
+			  loff_t pos, struct omfs_iopiece *p)
 {
 	struct file *file = iocb->ki_filp;
-	struct inode *inode = file_inode(file);
 	struct omfs_rfile *rf = file->private_data;
-	struct omfs_wire_io io = { .offset = iocb->ki_pos, .fid = rf->fid };
-	struct omfs_wire_write_rsp wr;
-	struct omfs_wpages w;
-	struct om_rpc_resp resp;
-	struct omfs_msg m;
-	bool pinned;
+	struct omfs_wire_io io = { .offset = pos, .fid = rf->fid };
 	size_t copied;
 	int err;
 
-	io.count = min_t(size_t, count, omfs_rsess(inode)->max_io);
+	io.count = min_t(size_t, iov_iter_count(from),
+			 omfs_rsess(file_inode(file))->max_io);
 	if (iocb->ki_flags & IOCB_APPEND) {
 		io.flags |= OMFS_IO_APPEND;
 		io.offset = 0;
@@ -330,71 +432,100 @@ static ssize_t omfs_write_call(struct kiocb *iocb, struct iov_iter *from,
 		io.flags |= OMFS_IO_SYNC;
 	else if (iocb->ki_flags & IOCB_DSYNC)
 		io.flags |= OMFS_IO_DSYNC;
-	pinned = !omfs_wpages_get(&w, from, io.count);
-	if (pinned)
-		io.count = iov_iter_count(&w.it);	/* a fault partway */
-	err = omfs_msg_init(&m, OMFS_WIRE_IO_LEN, pinned ? 0 : io.count);
+	p->pinned = !omfs_wpages_get(&p->w, from, io.count);
+	if (p->pinned)
+		io.count = iov_iter_count(&p->w.it);	/* a fault partway */
+	err = omfs_msg_init(&p->m, OMFS_WIRE_IO_LEN, p->pinned ? 0 : io.count);
 	if (err) {
-		if (pinned) {
+		if (p->pinned) {
 			iov_iter_revert(from, io.count);
-			omfs_wpages_put(&w);
+			omfs_wpages_put(&p->w);
 		}
 		return err;
 	}
-	omfs_msg_put(&m, OMFS_WIRE_IO_LEN);
-	if (pinned) {
-		m.pages = &w.it;
+	omfs_msg_put(&p->m, OMFS_WIRE_IO_LEN);
+	if (p->pinned) {
+		p->m.pages = &p->w.it;
 	} else {
-		copied = copy_from_iter(omfs_msg_put(&m, io.count), io.count,
+		copied = copy_from_iter(omfs_msg_put(&p->m, io.count), io.count,
 					from);
 		if (!copied) {
-			omfs_msg_free(&m);
+			omfs_msg_free(&p->m);
 			return -EFAULT;
 		}
 		if (copied < io.count) {	/* a fault partway: send what came */
-			m.len -= io.count - copied;
+			p->m.len -= io.count - copied;
 			io.count = copied;
 		}
 	}
-	omfs_wire_put_io(m.buf + OMFS_WIRE_REQ_LEN, &io);
-	err = omfs_inode_call(inode, OMFS_WT_WRITE, &m,
-			      OMFS_WIRE_WRITE_RSP_LEN, &resp);
-	omfs_msg_free(&m);
-	if (pinned)
-		omfs_wpages_put(&w);
-	if (!err) {
-		err = omfs_wire_get_write_rsp(resp.data, resp.len, &wr);
-		kvfree(resp.data);
-		if (!err && (wr.count > io.count || wr.pos < wr.count ||
-			     wr.pos > inode->i_sb->s_maxbytes))
-			err = -EPROTO;
-		if (err)
-			err = -EIO;
-	}
-	if (err) {
-		iov_iter_revert(from, io.count);
+	omfs_wire_put_io(p->m.buf + OMFS_WIRE_REQ_LEN, &io);
+	p->rsp_len = OMFS_WIRE_WRITE_RSP_LEN;
+	p->count = io.count;
+	return 0;
+}
+
+/*
+ * The user pages of WRITE @p, once it is over: until then the socket may
+ * send from them (om_rpc_call_pages()).
+ */
+static void omfs_write_piece_put(struct omfs_iopiece *p)
+{
+	if (p->pinned)
+		omfs_wpages_put(&p->w);
+}
+
+/*
+ * The answer to WRITE @p: the count written, and in *@end the file
+ * position after it. The size the server reports, and pages of mmap that
+ * no longer hold what the file does, follow every answer, whether the
+ * write() counts its bytes or not: the file changed.
+ */
+static ssize_t omfs_write_wait(struct inode *inode, struct omfs_iopiece *p,
+			       loff_t *end)
+{
+	struct omfs_wire_write_rsp wr;
+	struct om_rpc_resp resp;
+	int err;
+
+	err = omfs_call_wait(&p->ac, &resp);
+	if (err)
 		return err;
-	}
-	iov_iter_revert(from, io.count - wr.count);
-	iocb->ki_pos = wr.pos;
-	/*
-	 * The size the server reports, and pages of mmap that no longer
-	 * hold what the file does: this write changed the file.
-	 */
+	err = omfs_wire_get_write_rsp(resp.data, resp.len, &wr);
+	kvfree(resp.data);
+	if (err || wr.count > p->count || wr.pos < wr.count ||
+	    wr.pos > inode->i_sb->s_maxbytes)
+		return -EIO;
 	i_size_write(inode, wr.size);
 	omfs_revalidate_pages(inode, wr.change);
+	*end = wr.pos;
 	return wr.count;
 }
 
 /*
- * Each piece is one WRITE, executed by the server's write() at once: what
- * returned here is what any node reads next. An O_APPEND write of up to
- * max_io bytes is appended in one piece under the server's inode lock,
- * atomically against every other writer of the file on any node.
+ * Each piece is one WRITE, executed by the server's write() at once, and
+ * up to OMFS_IO_PIECES of them are in flight together (the server runs
+ * them in parallel: each is a positioned write of its own range). The
+ * write() returns when every piece it sent was answered: what returned
+ * here is what any node reads next. It counts the bytes written from its
+ * start up to the first piece that failed or came short; pieces after
+ * that one may have reached the file all the same, as NFS's may.
+ *
+ * An O_APPEND write of up to max_io bytes is appended in one piece under
+ * the server's inode lock, atomically against every other writer of the
+ * file on any node. Its pieces go one at a time: each one's offset is
+ * the end of file the one before left, and none may pass another.
  */
 static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	ssize_t count, done = 0, n;
+	struct inode *inode = file_inode(iocb->ki_filp);
+	unsigned int max = OMFS_IO_PIECES, n, sent, i;
+	struct omfs_iopiece p[OMFS_IO_PIECES];
+	ssize_t count, done = 0, ret;
+	struct omfs_cred_slot *slot;
+	int err = 0, msg_err = 0;
+	size_t taken = 0, unsent;
+	bool counting = true;
+	loff_t pos, end;
 
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;		/* every write waits for the server */
@@ -402,18 +533,66 @@ static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (count <= 0)
 		return count;
 	iov_iter_truncate(from, count);
-	while (iov_iter_count(from)) {
-		n = omfs_write_call(iocb, from, iov_iter_count(from));
-		if (n <= 0) {
-			if (!done)
-				done = n;
+	if (iocb->ki_flags & IOCB_APPEND)
+		max = 1;
+	while (counting && !msg_err && iov_iter_count(from)) {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
 			break;
 		}
-		done += n;
-		if (fatal_signal_pending(current))
+		pos = iocb->ki_pos;
+		for (n = 0; n < max && iov_iter_count(from); n++) {
+			msg_err = omfs_write_msg(iocb, from, pos, &p[n]);
+			if (msg_err)
+				break;
+			pos += p[n].count;
+		}
+		if (!n) {
+			err = msg_err;
 			break;
+		}
+		ret = omfs_io_start(inode, OMFS_WT_WRITE, p, n, &slot);
+		sent = ret < 0 ? 0 : ret;
+		/* Those that did not go are the next round's, copied again. */
+		for (unsent = 0, i = sent; i < n; i++) {
+			unsent += p[i].count;
+			omfs_write_piece_put(&p[i]);
+		}
+		iov_iter_revert(from, unsent);
+		if (sent < n)
+			msg_err = 0;	/* of a piece after those */
+		if (ret < 0) {
+			err = ret;
+			break;
+		}
+		for (i = 0; i < sent; i++) {
+			taken += p[i].count;
+			/* Killed: the pieces still in flight are given up. */
+			if (!counting && fatal_signal_pending(current)) {
+				omfs_call_cancel(&p[i].ac);
+				omfs_write_piece_put(&p[i]);
+				continue;
+			}
+			ret = omfs_write_wait(inode, &p[i], &end);
+			omfs_write_piece_put(&p[i]);
+			if (counting && ret > 0) {
+				done += ret;
+				iocb->ki_pos = end;
+			}
+			if (counting && ret != p[i].count) {
+				counting = false;
+				if (ret < 0)
+					err = ret;
+			}
+			if (fatal_signal_pending(current))
+				counting = false;
+		}
+		omfs_cred_put(slot);
 	}
-	return done;
+	/* What was taken from @from but not written goes back. */
+	iov_iter_revert(from, taken - done);
+	/* The earliest error, where nothing was written. */
+	return done ?: err;
 }
 
 static int omfs_remote_fsync(struct file *file, loff_t start, loff_t end,

@@ -95,6 +95,17 @@ static inline void omfs_msg_free(struct omfs_msg *m)
 	kvfree(m->buf);
 }
 
+/*
+ * A request in flight (omfs_inode_call_start()), which omfs_call_wait()
+ * or omfs_call_cancel() ends.
+ */
+struct omfs_acall {
+	struct om_rpc_call call;
+	struct omfs_session *s;
+	u64 gen;
+	u8 type;
+};
+
 /* An open file or directory of another node: the server's OPEN fid. */
 struct omfs_rfile {
 	u32 fid;
@@ -128,6 +139,13 @@ bool omfs_same_object(const struct inode *inode,
 		      const struct omfs_wire_attr *a);
 int omfs_inode_call(struct inode *inode, u8 type, struct omfs_msg *m,
 		    size_t max_len, struct om_rpc_resp *resp);
+struct omfs_cred_slot *omfs_inode_cred_get(struct inode *inode);
+void omfs_cred_put(struct omfs_cred_slot *slot);
+int omfs_inode_call_start(struct inode *inode, struct omfs_cred_slot *slot,
+			  u8 type, struct omfs_msg *m, size_t max_len,
+			  bool nowait, struct omfs_acall *ac);
+int omfs_call_wait(struct omfs_acall *ac, struct om_rpc_resp *resp);
+void omfs_call_cancel(struct omfs_acall *ac);
 int omfs_fid_call(struct inode *inode, u8 type, u32 fid, u32 arg,
 		  size_t max_len, struct om_rpc_resp *resp);
 int omfs_empty_call(struct inode *inode, u8 type, struct omfs_msg *m);

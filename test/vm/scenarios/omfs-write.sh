@@ -99,7 +99,7 @@ if [ "$NODE" = "$T" ]; then
 	mkdir $L/e
 	mount -o loop /tmp/img $L/e
 	chmod 1777 $L/e
-	# Room for four of a write()'s pieces of 512 KiB, and one more.
+	# Room for one round of write pieces (4 x 512 KiB) and one more piece.
 	mkdir $L/small
 	mount -t tmpfs -o size=2560k small $L/small
 	chmod 1777 $L/small
@@ -623,10 +623,11 @@ PY
 	python3 - "$R/small/f" <<'PY'
 import errno, os, sys
 
-data = bytes(range(256)) * (4 << 12)	# 4 MiB: eight pieces
+data = bytes(range(256)) * (4 << 12)	# 4 MiB: two rounds of pieces
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
 n = os.write(fd, data)
-# Four pieces fit, the fifth comes short: the count stops there.
+# The second round's pieces run in parallel there: any of them may take the
+# last 512 KiB, and only what lies after the first round's counts then.
 if not 2 << 20 <= n <= 5 << 19:
     sys.exit(f"a write of 4 MiB into 2.5 MiB wrote {n} bytes")
 if os.lseek(fd, 0, os.SEEK_CUR) != n:
