@@ -14,6 +14,7 @@
 #ifndef _OM_COMPAT_NET_H
 #define _OM_COMPAT_NET_H
 
+#include <linux/bvec.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
