@@ -44,6 +44,7 @@
 #define OM_LINK_USER_TIMEOUT_MS	5000		/* unacked data: the peer is gone */
 #define OM_LINK_RX_BUDGET	64		/* frames per worker run */
 #define OM_LINK_SPARE_MIN	(64u << 10)	/* payloads worth a spare buffer */
+#define OM_LINK_SPARES		4		/* big payloads in flight at once */
 
 enum { OM_LINK_DEAD };
 
@@ -78,14 +79,17 @@ struct om_link {
 	u32 payload_got;
 
 	/*
-	 * A big payload's buffer handed back (om_link_recycle()) for the next
-	 * big frame: a fresh one would be cleared page by page first
-	 * (init_on_alloc, on in Debian's kernels). A heartbeat that finds it
-	 * unused since the last one frees it.
+	 * Big payloads' buffers handed back (om_link_recycle()) for the next
+	 * big frames: a fresh one would be cleared page by page first
+	 * (init_on_alloc, on in Debian's kernels). As many as a caller has
+	 * big requests in flight (omfs's pieces of one read() or write()). A
+	 * heartbeat that finds none used since the last one frees them.
 	 */
 	spinlock_t spare_lock;
-	void *spare;
-	size_t spare_len;		/* it held that much: it is that big */
+	struct om_link_spare {
+		void *buf;
+		size_t len;		/* it held that much: it is that big */
+	} spare[OM_LINK_SPARES];
 	bool spare_used;
 
 	unsigned long last_rx;		/* jiffies: when bytes last came in */
@@ -107,12 +111,23 @@ static struct workqueue_struct *om_link_wq;
 static atomic_t om_links_alive = ATOMIC_INIT(0);	/* not yet released */
 static atomic64_t om_link_epochs = ATOMIC64_INIT(0);
 
+/* The spare buffers, taken off @link. */
+static void om_link_spares_free(struct om_link *link)
+{
+	unsigned int i;
+
+	for (i = 0; i < OM_LINK_SPARES; i++) {
+		kvfree(link->spare[i].buf);
+		link->spare[i].buf = NULL;
+	}
+}
+
 static void om_link_free(struct kref *ref)
 {
 	struct om_link *link = container_of(ref, struct om_link, ref);
 
 	sockfd_put(link->sock);
-	kvfree(link->spare);	/* no request is left to hand one back */
+	om_link_spares_free(link);	/* no request is left to hand one back */
 	kfree_rcu(link, rcu);
 }
 
@@ -547,19 +562,23 @@ static void om_link_tx(struct work_struct *work)
 }
 
 /*
- * A buffer of @len bytes for a payload received or sent on @link: the
- * spare one when it is big enough, else kvmalloc()'ed. NULL: no memory.
+ * A buffer of @len bytes for a payload received or sent on @link: a spare
+ * one when one is big enough, else kvmalloc()'ed. NULL: no memory.
  */
 void *om_link_buf(struct om_link *link, size_t len)
 {
 	void *buf = NULL;
+	unsigned int i;
 
 	if (len >= OM_LINK_SPARE_MIN) {
 		spin_lock(&link->spare_lock);
-		if (link->spare && link->spare_len >= len) {
-			buf = link->spare;
-			link->spare = NULL;
-			link->spare_used = true;
+		for (i = 0; i < OM_LINK_SPARES; i++) {
+			if (link->spare[i].buf && link->spare[i].len >= len) {
+				buf = link->spare[i].buf;
+				link->spare[i].buf = NULL;
+				link->spare_used = true;
+				break;
+			}
 		}
 		spin_unlock(&link->spare_lock);
 	}
@@ -568,16 +587,21 @@ void *om_link_buf(struct om_link *link, size_t len)
 
 /*
  * Frees @buf, a payload of @len bytes received or sent on @link, or keeps
- * it as the link's spare for the next one as big.
+ * it as a spare for the next one as big.
  */
 void om_link_recycle(struct om_link *link, void *buf, size_t len)
 {
+	unsigned int i;
+
 	if (buf && len >= OM_LINK_SPARE_MIN) {
 		spin_lock(&link->spare_lock);
-		if (!link->spare) {
-			link->spare = buf;
-			link->spare_len = len;
-			buf = NULL;
+		for (i = 0; i < OM_LINK_SPARES; i++) {
+			if (!link->spare[i].buf) {
+				link->spare[i].buf = buf;
+				link->spare[i].len = len;
+				buf = NULL;
+				break;
+			}
 		}
 		spin_unlock(&link->spare_lock);
 	}
@@ -674,16 +698,18 @@ static void om_link_heartbeat(struct work_struct *work)
 		.version = OM_WIRE_VERSION,
 		.type = OM_WT_HEARTBEAT,
 	};
-	void *idle = NULL;
+	struct om_link_spare idle[OM_LINK_SPARES] = {};
+	unsigned int i;
 
 	spin_lock(&link->spare_lock);
 	if (!link->spare_used) {
-		idle = link->spare;
-		link->spare = NULL;
+		memcpy(idle, link->spare, sizeof(idle));
+		memset(link->spare, 0, sizeof(link->spare));
 	}
 	link->spare_used = false;
 	spin_unlock(&link->spare_lock);
-	kvfree(idle);
+	for (i = 0; i < OM_LINK_SPARES; i++)
+		kvfree(idle[i].buf);
 	if (time_after(jiffies, READ_ONCE(link->last_rx) + OM_LINK_DEAD_AFTER)) {
 		om_link_down(link, -ETIMEDOUT);
 		return;
