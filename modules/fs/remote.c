@@ -134,6 +134,10 @@ static int omfs_rpc_error(u16 node, u8 type, int transport, int status)
 		return -ESTALE;
 	case -EPROTONOSUPPORT:		/* no omfs there */
 		return -ECONNREFUSED;
+	case -ENOPROTOOPT:		/* an omfs of another wire version */
+		pr_warn_ratelimited("node %u speaks no omfs wire version this node does (%u): load the same omfs on both\n",
+				    node, OMFS_WIRE_VERSION);
+		return -EPROTONOSUPPORT;
 	case -EPROTO:
 		pr_warn_ratelimited("node %u refused request type %u as malformed\n",
 				    node, type);

@@ -1114,7 +1114,7 @@ static int omfs_srv_rx_attach(struct om_rpc_req *req)
 	err = -EPROTO;
 	if (r.session || r.cred)
 		goto err_work;
-	err = -EPROTONOSUPPORT;		/* no omfs here it can talk to */
+	err = -ENOPROTOOPT;		/* no wire version in common */
 	if (att->version_min > OMFS_WIRE_VERSION ||
 	    att->version_max < OMFS_WIRE_VERSION)
 		goto err_work;

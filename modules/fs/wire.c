@@ -1588,6 +1588,7 @@ int omfs_wire_errno(int err)
 	case EBADR:
 	case EBADFD:
 	case ECONNREFUSED:
+	case ENOPROTOOPT:
 	case EPROTONOSUPPORT:
 	case EPROTO:
 		return -EIO;

@@ -1202,6 +1202,7 @@ TEST_CASE("omfs wire: the errno a server sends", "[omfs_wire]")
 		{-EBADR, -EIO},				// the protocol's signals
 		{-EBADFD, -EIO},
 		{-ECONNREFUSED, -EIO},
+		{-ENOPROTOOPT, -EIO},
 		{-EPROTONOSUPPORT, -EIO},
 		{-EPROTO, -EIO},
 	};

@@ -82,6 +82,11 @@ def main():
             fail(f"{what}: type {wtype}: status {status} > 0")
         return status
 
+    # An omfs of another wire version is told so, not taken for no omfs.
+    expect("ATTACH of another wire version", WT_ATTACH,
+           REQ.pack(0, 0, 0) + ATTACH.pack(rnd.getrandbits(64), 1, 0, 99, 99, 0),
+           errno.ENOPROTOOPT)
+
     # A session and an identity of our own, as mfs makes them.
     attach = ATTACH.pack(rnd.getrandbits(64), 1, 0, 1, 1, 0)
     err, status, rsp = inj.call(WT_ATTACH, REQ.pack(0, 0, 0) + attach)
