@@ -111,15 +111,13 @@ static struct workqueue_struct *om_link_wq;
 static atomic_t om_links_alive = ATOMIC_INIT(0);	/* not yet released */
 static atomic64_t om_link_epochs = ATOMIC64_INIT(0);
 
-/* The spare buffers, taken off @link. */
-static void om_link_spares_free(struct om_link *link)
+/* Frees the buffers of @spare, a link's spares or a copy of them. */
+static void om_link_spares_free(struct om_link_spare *spare)
 {
 	unsigned int i;
 
-	for (i = 0; i < OM_LINK_SPARES; i++) {
-		kvfree(link->spare[i].buf);
-		link->spare[i].buf = NULL;
-	}
+	for (i = 0; i < OM_LINK_SPARES; i++)
+		kvfree(spare[i].buf);
 }
 
 static void om_link_free(struct kref *ref)
@@ -127,7 +125,8 @@ static void om_link_free(struct kref *ref)
 	struct om_link *link = container_of(ref, struct om_link, ref);
 
 	sockfd_put(link->sock);
-	om_link_spares_free(link);	/* no request is left to hand one back */
+	/* No request is left to hand one back. */
+	om_link_spares_free(link->spare);
 	kfree_rcu(link, rcu);
 }
 
@@ -699,7 +698,6 @@ static void om_link_heartbeat(struct work_struct *work)
 		.type = OM_WT_HEARTBEAT,
 	};
 	struct om_link_spare idle[OM_LINK_SPARES] = {};
-	unsigned int i;
 
 	spin_lock(&link->spare_lock);
 	if (!link->spare_used) {
@@ -708,8 +706,7 @@ static void om_link_heartbeat(struct work_struct *work)
 	}
 	link->spare_used = false;
 	spin_unlock(&link->spare_lock);
-	for (i = 0; i < OM_LINK_SPARES; i++)
-		kvfree(idle[i].buf);
+	om_link_spares_free(idle);
 	if (time_after(jiffies, READ_ONCE(link->last_rx) + OM_LINK_DEAD_AFTER)) {
 		om_link_down(link, -ETIMEDOUT);
 		return;
