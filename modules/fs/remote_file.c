@@ -160,9 +160,32 @@ struct omfs_iopiece {
 	struct omfs_acall ac;
 	size_t rsp_len;			/* the longest answer it may have */
 	size_t count;
-	bool pinned;			/* a WRITE's data are the user's pages */
-	struct omfs_wpages w;		/* which stay until the call is over */
+	union {
+		struct {		/* a READ's answer */
+			struct om_rpc_resp resp;
+			const u8 *data;
+			ssize_t got;
+		};
+		struct {
+			bool pinned;	/* a WRITE's data are the user's pages, */
+			struct omfs_wpages w;	/* kept until the call is over */
+		};
+	};
 };
+
+/*
+ * The pieces for a call of @count bytes: as many as its first round may
+ * send, from the heap (four are over a kilobyte, too much for a stack
+ * that may already be deep in a file system or a page fault).
+ */
+static struct omfs_iopiece *omfs_iopieces(struct inode *inode, size_t count,
+					  unsigned int *max)
+{
+	size_t max_io = omfs_rsess(inode)->max_io;
+
+	*max = min_t(size_t, OMFS_IO_PIECES, DIV_ROUND_UP(count, max_io));
+	return kmalloc_array(*max, sizeof(struct omfs_iopiece), GFP_KERNEL);
+}
 
 /*
  * Sends the requests of @p[0..@n) (type @type) with the caller's cred,
@@ -260,21 +283,24 @@ static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
-	struct om_rpc_resp resp[OMFS_IO_PIECES];
-	struct omfs_iopiece p[OMFS_IO_PIECES];
-	const u8 *data[OMFS_IO_PIECES];
-	ssize_t done = 0, got[OMFS_IO_PIECES];
 	struct omfs_cred_slot *slot;
+	unsigned int max, n, i;
+	struct omfs_iopiece *p;
 	bool counting = true;
-	unsigned int n, i;
+	ssize_t done = 0;
 	size_t left;
 	loff_t pos;
 	int err = 0;
 
+	if (!iov_iter_count(to))
+		return 0;
+	p = omfs_iopieces(inode, iov_iter_count(to), &max);
+	if (!p)
+		return -ENOMEM;
 	while (counting && iov_iter_count(to)) {
 		pos = iocb->ki_pos;
 		left = iov_iter_count(to);
-		for (n = 0; n < OMFS_IO_PIECES && left; n++) {
+		for (n = 0; n < max && left; n++) {
 			if (n && pos >= i_size_read(inode))
 				break;
 			err = omfs_read_msg(file, pos, left, &p[n]);
@@ -291,30 +317,32 @@ static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		n = err;
 		err = 0;
 		for (i = 0; i < n; i++) {
-			got[i] = omfs_call_wait(&p[i].ac, &resp[i]);
-			if (!got[i])
-				got[i] = omfs_read_rsp(&p[i], &resp[i], &data[i]);
+			p[i].got = omfs_call_wait(&p[i].ac, &p[i].resp);
+			if (!p[i].got)
+				p[i].got = omfs_read_rsp(&p[i], &p[i].resp,
+							 &p[i].data);
 		}
 		omfs_cred_put(slot);
 		for (i = 0; i < n; i++) {
-			if (got[i] < 0) {
+			if (p[i].got < 0) {
 				if (counting)
-					err = got[i];
+					err = p[i].got;
 				counting = false;
 				continue;
 			}
 			if (counting) {
-				size_t c = copy_to_iter(data[i], got[i], to);
+				size_t c = copy_to_iter(p[i].data, p[i].got, to);
 
 				iocb->ki_pos += c;
 				done += c;
-				if (!c && got[i])
+				if (!c && p[i].got)
 					err = -EFAULT;
 				counting = c == p[i].count;
 			}
-			om_rpc_resp_free(omfs_rsess(inode)->node, &resp[i]);
+			om_rpc_resp_free(omfs_rsess(inode)->node, &p[i].resp);
 		}
 	}
+	kfree(p);
 	return done ?: err;
 }
 
@@ -518,9 +546,9 @@ static ssize_t omfs_write_wait(struct inode *inode, struct omfs_iopiece *p,
 static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	unsigned int max = OMFS_IO_PIECES, n, sent, i;
-	struct omfs_iopiece p[OMFS_IO_PIECES];
+	unsigned int max, n, sent, i;
 	ssize_t count, done = 0, ret;
+	struct omfs_iopiece *p;
 	struct omfs_cred_slot *slot;
 	int err = 0, msg_err = 0;
 	size_t taken = 0, unsent;
@@ -533,6 +561,9 @@ static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (count <= 0)
 		return count;
 	iov_iter_truncate(from, count);
+	p = omfs_iopieces(inode, count, &max);
+	if (!p)
+		return -ENOMEM;
 	if (iocb->ki_flags & IOCB_APPEND)
 		max = 1;
 	while (counting && !msg_err && iov_iter_count(from)) {
@@ -589,6 +620,7 @@ static ssize_t omfs_remote_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 		omfs_cred_put(slot);
 	}
+	kfree(p);
 	/* What was taken from @from but not written goes back. */
 	iov_iter_revert(from, taken - done);
 	/* The earliest error, where nothing was written. */
