@@ -159,7 +159,10 @@ struct om_rpc_call {
 	bool take;			/* the caller takes the payload itself */
 	u32 id;				/* in omcore's table of calls */
 	struct completion done;
-	unsigned long deadline;		/* jiffies: the timeout runs from the send */
+	unsigned long deadline;		/* jiffies: silent until then, it ends */
+	unsigned long silence;		/* jiffies of silence it may wait out */
+	unsigned long limit;		/* jiffies: its latest end, if bounded */
+	bool bounded;
 	int err;			/* ours: the link failed, the answer was too big */
 	int status;			/* the peer's */
 	u64 epoch;			/* of .link */
@@ -177,11 +180,17 @@ struct om_rpc_call {
  * any answer; either leaves nothing of it in omcore, so @call may then be
  * freed. The request may still run on the peer after a timeout, a signal
  * or a cancel.
+ *
+ * A call silent for @timeout_ms asks the peer whether it still holds the
+ * request (OM_WT_PROGRESS), and waits on, for another @timeout_ms, when it
+ * does: a slow request is waited for, a lost one or a dead peer is not.
+ * @limit_ms bounds the whole wait, 0 leaves it unbounded (killable still):
+ * a caller that holds a lock others may wait for uninterruptibly bounds it.
  */
 int om_rpc_call_start(struct om_rpc_call *call, u16 node, u8 type,
 		      const void *req, size_t len,
 		      const struct iov_iter *pages, size_t max_len,
-		      unsigned int timeout_ms);
+		      unsigned int timeout_ms, unsigned int limit_ms);
 int om_rpc_call_wait(struct om_rpc_call *call, struct om_rpc_resp *resp);
 void om_rpc_call_cancel(struct om_rpc_call *call);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);

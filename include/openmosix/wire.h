@@ -67,6 +67,7 @@ enum om_wire_type {
 	OM_WT_LOAD = 5,
 	OM_WT_PING = 6,			/* RPC: echoes its payload */
 	OM_WT_ANNOUNCE = 7,		/* discovery, UDP only: one-way, no flags */
+	OM_WT_PROGRESS = 8,		/* RPC: is a request still being worked on? */
 	OM_WT_FIRST_USER = 32,
 	OM_WT_MAX = 255,
 };
@@ -161,6 +162,19 @@ struct om_wire_announce {
 #define OM_WIRE_ANNOUNCE_LEN	48
 #define OM_WIRE_ANNOUNCE_MACED	16	/* payload bytes the MAC covers */
 
+/*
+ * OM_WT_PROGRESS request payload: 16 bytes. It names a request of the
+ * asker's on the same link, silent for long; the answer is empty, its
+ * status 0 while the peer still holds that request (queued or running: its
+ * answer will come), -ENOENT when it does not.
+ */
+struct om_wire_progress {
+	__u64 id;			/* the request's */
+	__u8 type;			/* its type: both must match */
+	__u8 reserved[7];		/* 0 */
+};
+#define OM_WIRE_PROGRESS_LEN	16
+
 /* Decode results: 0, or one of these negatives. */
 enum om_wire_error {
 	OM_WE_SHORT = -1,		/* fewer bytes than the structure needs */
@@ -187,6 +201,9 @@ int om_wire_get_load(const __u8 *buf, size_t len, struct om_wire_load *m);
 void om_wire_put_announce(__u8 *buf, const struct om_wire_announce *m);
 int om_wire_get_announce(const __u8 *buf, size_t len,
 			 struct om_wire_announce *m);
+void om_wire_put_progress(__u8 *buf, const struct om_wire_progress *m);
+int om_wire_get_progress(const __u8 *buf, size_t len,
+			 struct om_wire_progress *m);
 const char *om_wire_strerror(int err);
 long om_wire_type_len(__u8 type);	/* fixed payload length, or -1 */
 

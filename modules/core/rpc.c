@@ -28,6 +28,7 @@ static u32 om_rpc_next_id;
 
 /* A request kept beyond its handler (om_rpc_register_req()). */
 struct om_rpc_req {
+	struct list_head held;		/* in om_rpc_held, unless one-way */
 	struct om_link *link;		/* referenced: the answer goes back on it */
 	u64 id;
 	u8 type;
@@ -35,6 +36,15 @@ struct om_rpc_req {
 	void *data;			/* the payload, taken from the link */
 	size_t len;
 };
+
+/*
+ * Requests handed to a handler and not answered yet: what a peer asking
+ * OM_WT_PROGRESS about its silent calls is told this node still holds.
+ * Looked up only then, and a peer has at most its share of them (omfs:
+ * OMFS_MAX_INFLIGHT), so a list does.
+ */
+static LIST_HEAD(om_rpc_held);
+static DEFINE_SPINLOCK(om_rpc_held_lock);
 
 static int om_rpc_register_any(u8 type, om_rpc_handler_t handler,
 			       om_rpc_req_handler_t req_handler)
@@ -195,6 +205,12 @@ static void om_rpc_dispatch(struct om_link *link, const struct om_wire_hdr *hdr,
 	req->data = *payload;
 	req->len = hdr->length;
 	*payload = NULL;
+	/* Listed first: the handler may hand it to a thread that answers. */
+	if (!req->oneway) {
+		spin_lock(&om_rpc_held_lock);
+		list_add_tail(&req->held, &om_rpc_held);
+		spin_unlock(&om_rpc_held_lock);
+	}
 	ret = handler(req);
 	if (ret == OM_RPC_DEFERRED)
 		return;
@@ -225,6 +241,12 @@ EXPORT_SYMBOL_GPL(om_rpc_req_data);
 
 void om_rpc_req_free(struct om_rpc_req *req)
 {
+	/* After the answer: one the peer asks about is on the wire first. */
+	if (!req->oneway) {
+		spin_lock(&om_rpc_held_lock);
+		list_del(&req->held);
+		spin_unlock(&om_rpc_held_lock);
+	}
 	om_link_recycle(req->link, req->data, req->len);
 	om_link_put(req->link);
 	kfree(req);
@@ -267,6 +289,36 @@ void om_rpc_reply(struct om_rpc_req *req, int status, const void *data,
 EXPORT_SYMBOL_GPL(om_rpc_reply);
 
 /*
+ * Answers a peer's OM_WT_PROGRESS @hdr: 0 while a request it names, sent
+ * on @link, is held here, -ENOENT when it is not (answered, or never
+ * kept), -EPROTO for a malformed question.
+ */
+static void om_rpc_progress_answer(struct om_link *link,
+				   const struct om_wire_hdr *hdr,
+				   const void *payload)
+{
+	struct om_wire_progress p;
+	struct om_rpc_req *req;
+	int status = -EPROTO;
+
+	if (hdr->length == OM_WIRE_PROGRESS_LEN &&
+	    !om_wire_get_progress(payload, hdr->length, &p)) {
+		status = -ENOENT;
+		spin_lock(&om_rpc_held_lock);
+		list_for_each_entry(req, &om_rpc_held, held) {
+			if (req->link == link && req->id == p.id &&
+			    req->type == p.type) {
+				status = 0;
+				break;
+			}
+		}
+		spin_unlock(&om_rpc_held_lock);
+	}
+	om_rpc_respond(link, OM_WT_PROGRESS, hdr->id, status, NULL, 0,
+		       OM_LINK_NOWAIT);
+}
+
+/*
  * Called by the link's receive worker for every frame but heartbeats.
  * *@payload is the frame's kvmalloc'ed payload; whoever keeps it (a kept
  * request, a call that takes its answer) leaves NULL there.
@@ -280,6 +332,11 @@ void om_rpc_receive(struct om_link *link, const struct om_wire_hdr *hdr,
 
 	if (hdr->flags & OM_WF_RESPONSE) {
 		om_rpc_complete(link, hdr, payload);
+		return;
+	}
+	if (hdr->type == OM_WT_PROGRESS) {
+		if (hdr->flags & OM_WF_REQUEST)
+			om_rpc_progress_answer(link, hdr, *payload);
 		return;
 	}
 	idx = srcu_read_lock(&om_rpc_srcu);
@@ -346,17 +403,27 @@ static int om_rpc_end(struct om_rpc_call *call, int err)
 	return err;
 }
 
+/* @call's silence runs from @now, up to its limit. */
+static void om_rpc_restart(struct om_rpc_call *call, unsigned long now)
+{
+	call->deadline = now + call->silence;
+	if (call->bounded && time_after(call->deadline, call->limit))
+		call->deadline = call->limit;
+}
+
 /*
  * Sends request @req to @node, listed under a new id in om_rpc_calls: from
  * then on the answer, the link going down or om_rpc_end() ends the call.
  * The request is on the wire or copied when this returns. The call's
- * @timeout_ms runs from there. -ENOTCONN without a link, or the error of
- * the send; the call is over then.
+ * @timeout_ms and @limit_ms (om_rpc_call_start()) run from there.
+ * -ENOTCONN without a link, or the error of the send; the call is over
+ * then.
  */
 static int om_rpc_start(struct om_rpc_call *call, u16 node, const void *req,
 			size_t len, const struct iov_iter *pages,
-			unsigned int timeout_ms)
+			unsigned int timeout_ms, unsigned int limit_ms)
 {
+	unsigned long now;
 	int err;
 
 	might_sleep();
@@ -375,37 +442,84 @@ static int om_rpc_start(struct om_rpc_call *call, u16 node, const void *req,
 			   req, len, pages, 0);
 	if (err)
 		return om_rpc_end(call, err);
-	call->deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	now = jiffies;
+	call->silence = msecs_to_jiffies(timeout_ms);
+	call->bounded = limit_ms;
+	call->limit = now + msecs_to_jiffies(limit_ms);
+	om_rpc_restart(call, now);
+	return 0;
+}
+
+static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
+			  size_t len, unsigned int timeout_ms);
+
+/*
+ * @call was silent until its deadline: asks its peer whether the request
+ * is still held there, and moves the deadline on when it is. 0 then;
+ * -ETIMEDOUT when it is not (a peer without OM_WT_PROGRESS says
+ * -EPROTONOSUPPORT), when no answer comes, or when the call's limit is
+ * reached; -EINTR when killed meanwhile.
+ */
+static int om_rpc_ask_progress(struct om_rpc_call *call)
+{
+	struct om_rpc_call ask = { .type = OM_WT_PROGRESS };
+	struct om_wire_progress p = { .id = call->id, .type = call->type };
+	u8 buf[OM_WIRE_PROGRESS_LEN];
+	unsigned long wait = call->silence;
+	int err;
+
+	if (call->bounded) {
+		if (!time_before(jiffies, call->limit))
+			return -ETIMEDOUT;
+		wait = min(wait, call->limit - jiffies);
+	}
+	om_wire_put_progress(buf, &p);
+	err = om_rpc_do_call(&ask, om_link_node(call->link), buf, sizeof(buf),
+			     jiffies_to_msecs(wait));
+	if (err == -EINTR)
+		return err;
+	if (err || ask.status)
+		return -ETIMEDOUT;
+	om_rpc_restart(call, jiffies);
 	return 0;
 }
 
 /*
- * Waits, killably, until the call's deadline for its answer. Returns 0
- * when the answer came (its status is in call->status), or -ETIMEDOUT,
- * -ECONNRESET when the link fails, -EMSGSIZE when the answer is bigger
- * than asked for, -EINTR when killed. The call is over either way.
+ * Waits, killably, for the call's answer until its deadline, and on as
+ * long as om_rpc_ask_progress() allows. Returns 0 when the answer came
+ * (its status is in call->status), or -ETIMEDOUT, -ECONNRESET when the
+ * link fails, -EMSGSIZE when the answer is bigger than asked for, -EINTR
+ * when killed. The call is over either way.
  */
 static int om_rpc_wait(struct om_rpc_call *call)
 {
-	long left = (long)(call->deadline - jiffies);
+	long left;
+	int err;
 
-	/* 0 still takes an answer that is there already. */
-	left = wait_for_completion_killable_timeout(&call->done, max(left, 0L));
-	if (left > 0) {
-		om_link_put(call->link);
-		return call->err;
-	}
-	return om_rpc_end(call, left ? -EINTR : -ETIMEDOUT);
+	do {
+		left = (long)(call->deadline - jiffies);
+		/* 0 still takes an answer that is there already. */
+		left = wait_for_completion_killable_timeout(&call->done,
+							    max(left, 0L));
+		if (left > 0) {
+			om_link_put(call->link);
+			return call->err;
+		}
+		err = left ? -EINTR : om_rpc_ask_progress(call);
+	} while (!err);
+	return om_rpc_end(call, err);
 }
 
 /*
- * Sends request @req to @node and waits up to @timeout_ms for the answer.
- * Returns what om_rpc_start() and om_rpc_wait() do.
+ * Sends request @req to @node and waits up to @timeout_ms for the answer,
+ * without asking for progress. Returns what om_rpc_start() and
+ * om_rpc_wait() do.
  */
 static int om_rpc_do_call(struct om_rpc_call *call, u16 node, const void *req,
 			  size_t len, unsigned int timeout_ms)
 {
-	return om_rpc_start(call, node, req, len, NULL, timeout_ms) ?:
+	return om_rpc_start(call, node, req, len, NULL, timeout_ms,
+			    timeout_ms) ?:
 	       om_rpc_wait(call);
 }
 
@@ -439,14 +553,14 @@ EXPORT_SYMBOL_GPL(om_rpc_call);
 int om_rpc_call_start(struct om_rpc_call *call, u16 node, u8 type,
 		      const void *req, size_t len,
 		      const struct iov_iter *pages, size_t max_len,
-		      unsigned int timeout_ms)
+		      unsigned int timeout_ms, unsigned int limit_ms)
 {
 	*call = (struct om_rpc_call){
 		.type = type,
 		.take = true,
 		.resp_cap = max_len,
 	};
-	return om_rpc_start(call, node, req, len, pages, timeout_ms);
+	return om_rpc_start(call, node, req, len, pages, timeout_ms, limit_ms);
 }
 EXPORT_SYMBOL_GPL(om_rpc_call_start);
 
@@ -513,7 +627,7 @@ int om_rpc_call_pages(u16 node, u8 type, const void *req, size_t len,
 	int err;
 
 	err = om_rpc_call_start(&call, node, type, req, len, pages, max_len,
-				timeout_ms);
+				timeout_ms, timeout_ms);
 	if (err)
 		return om_rpc_hand_over(&call, err, resp);
 	return om_rpc_call_wait(&call, resp);
@@ -594,4 +708,5 @@ void om_rpc_uninit(void)
 {
 	om_rpc_unregister(OM_WT_PING);
 	WARN_ON(!xa_empty(&om_rpc_calls));
+	WARN_ON(!list_empty(&om_rpc_held));
 }

@@ -65,6 +65,10 @@ OM_WIRE_AT(om_wire_announce, flags, 7);
 OM_WIRE_AT(om_wire_announce, time_ms, 8);
 OM_WIRE_AT(om_wire_announce, mac, OM_WIRE_ANNOUNCE_MACED);
 
+OM_WIRE_SIZE(om_wire_progress, OM_WIRE_PROGRESS_LEN);
+OM_WIRE_AT(om_wire_progress, type, 8);
+OM_WIRE_AT(om_wire_progress, reserved, 9);
+
 static void om_put_le16(__u8 *p, __u16 v)
 {
 	p[0] = (__u8)v;
@@ -316,6 +320,28 @@ int om_wire_get_announce(const __u8 *buf, size_t len,
 	if (a.node_id == 0 || a.prefix_len > 32)
 		return OM_WE_FIELD;
 	*m = a;
+	return 0;
+}
+
+void om_wire_put_progress(__u8 *buf, const struct om_wire_progress *m)
+{
+	om_put_le64(buf, m->id);
+	buf[8] = m->type;
+	memset(buf + 9, 0, sizeof(m->reserved));
+}
+
+int om_wire_get_progress(const __u8 *buf, size_t len,
+			 struct om_wire_progress *m)
+{
+	static const __u8 zero[sizeof(m->reserved)];
+
+	if (len < OM_WIRE_PROGRESS_LEN)
+		return OM_WE_SHORT;
+	if (memcmp(buf + 9, zero, sizeof(zero)) != 0)
+		return OM_WE_FIELD;
+	m->id = om_get_le64(buf);
+	m->type = buf[8];
+	memset(m->reserved, 0, sizeof(m->reserved));
 	return 0;
 }
 

@@ -178,7 +178,8 @@ static int omfs_call_start(struct super_block *sb, struct omfs_session *s,
 	ac->gen = gen;
 	ac->type = type;
 	err = om_rpc_call_start(&ac->call, s->node, type, m->buf, m->len,
-				m->pages, max_len, omfs_timeo_ms(sb));
+				m->pages, max_len, omfs_timeo_ms(sb),
+				m->patient ? 0 : omfs_timeo_ms(sb));
 	if (err) {
 		up(&s->inflight);
 		return omfs_rpc_error(s->node, type, err, 0);

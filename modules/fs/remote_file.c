@@ -306,6 +306,8 @@ static ssize_t omfs_remote_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			err = omfs_read_msg(file, pos, left, &p[n]);
 			if (err)
 				break;
+			/* Not splice's: it holds the pipe's mutex. */
+			p[n].m.patient = user_backed_iter(to);
 			pos += p[n].count;
 			left -= p[n].count;
 		}
@@ -472,6 +474,8 @@ static int omfs_write_msg(struct kiocb *iocb, struct iov_iter *from,
 		return err;
 	}
 	omfs_msg_put(&p->m, OMFS_WIRE_IO_LEN);
+	/* Not splice's (it holds the pipe's mutex), nor a core dump's. */
+	p->m.patient = user_backed_iter(from);
 	if (p->pinned) {
 		p->m.pages = &p->w.it;
 	} else {
@@ -647,6 +651,7 @@ static int omfs_remote_fsync(struct file *file, loff_t start, loff_t end,
 	if (err)
 		return err;
 	omfs_wire_put_fsync(omfs_msg_put(&m, OMFS_WIRE_FSYNC_LEN), &fs);
+	m.patient = true;	/* no lock of ours is held for ->fsync() */
 	return omfs_empty_call(inode, OMFS_WT_FSYNC, &m);
 }
 

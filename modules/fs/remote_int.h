@@ -58,11 +58,16 @@ struct omfs_session {
 /*
  * One request in the making: omfs_wire_req, the op's struct, its tails;
  * then, for a WRITE, maybe the pages of its data (om_rpc_call_pages()).
+ * A patient one is sent by a caller that holds no lock another task may
+ * wait for uninterruptibly: it waits as long as the server says it works
+ * on it (om_rpc_call_start()). Any other waits timeo at most, so that no
+ * task queued on such a lock nears the hung-task threshold.
  */
 struct omfs_msg {
 	u8 *buf;
 	size_t len, cap;
 	const struct iov_iter *pages;
+	bool patient;
 };
 
 static inline int omfs_msg_init(struct omfs_msg *m, size_t fixed,
@@ -71,6 +76,7 @@ static inline int omfs_msg_init(struct omfs_msg *m, size_t fixed,
 	m->cap = OMFS_WIRE_REQ_LEN + fixed + tails;
 	m->len = OMFS_WIRE_REQ_LEN;
 	m->pages = NULL;
+	m->patient = false;
 	m->buf = kvmalloc(m->cap, GFP_KERNEL);
 	return m->buf ? 0 : -ENOMEM;
 }

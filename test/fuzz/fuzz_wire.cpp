@@ -109,6 +109,16 @@ void check_announce(const std::uint8_t *data, const om_wire_announce &m)
 	check(std::memcmp(out, data, sizeof(out)) == 0);
 }
 
+void check_progress(const std::uint8_t *data, const om_wire_progress &m)
+{
+	for (const std::uint8_t b : m.reserved)
+		check(b == 0);
+
+	std::uint8_t out[OM_WIRE_PROGRESS_LEN];
+	encode<om_wire_progress>(om_wire_put_progress, om_wire_get_progress, m, out, sizeof(out));
+	check(std::memcmp(out, data, sizeof(out)) == 0);
+}
+
 // The payload at DATA, SIZE bytes, decoded as TYPE says.
 void check_payload(std::uint8_t type, const std::uint8_t *data, std::size_t size)
 {
@@ -116,6 +126,7 @@ void check_payload(std::uint8_t type, const std::uint8_t *data, std::size_t size
 	om_wire_reject_msg rej;
 	om_wire_load load;
 	om_wire_announce announce;
+	om_wire_progress progress;
 
 	switch (type) {
 	case OM_WT_HELLO:
@@ -134,6 +145,11 @@ void check_payload(std::uint8_t type, const std::uint8_t *data, std::size_t size
 		if (!decode(Get<om_wire_announce>{om_wire_get_announce}, data, size, OM_WIRE_ANNOUNCE_LEN,
 			    announce))
 			check_announce(data, announce);
+		break;
+	case OM_WT_PROGRESS:
+		if (!decode(Get<om_wire_progress>{om_wire_get_progress}, data, size, OM_WIRE_PROGRESS_LEN,
+			    progress))
+			check_progress(data, progress);
 		break;
 	}
 }

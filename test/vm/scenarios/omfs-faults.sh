@@ -8,11 +8,14 @@
 #     malformed ones with EPROTO, and node 2 goes on serving: /mfs/2 works
 #     right after (its session was replaced by the injector's, so it
 #     attaches again).
-#  2. A live node that does not answer: node 2 freezes an ext4 (fsfreeze),
-#     so its server's writes there wait. A write from node 1 fails with
-#     ETIMEDOUT after timeo (8 s), a writer killed with SIGKILL ends at
-#     once, and node 2 serves its other files meanwhile. Once thawed, the
-#     file can be written again.
+#  2. A live node that is slow: node 2 freezes an ext4 (fsfreeze), so its
+#     server's changes there wait. A create from node 1, made with its
+#     directory locked on node 1, fails with ETIMEDOUT after timeo (3 s
+#     here: node 2's waiting threads stay below the hung-task threshold).
+#     A pwrite() waits on past timeo, as node 2 answers that it still
+#     holds the request (OM_WT_PROGRESS); SIGKILL ends it at once; node 2
+#     serves its other files meanwhile; a second pwrite() waiting when
+#     node 2 thaws completes, and its bytes are in the file.
 #  3. A node that dies while node 1 uses it: a cwd, an open file, a
 #     mapping with one page read, a record lock held and one waited for
 #     (F_SETLKW), and a write waiting on a frozen ext4. Within 10 s of the
@@ -70,45 +73,79 @@ if [ "$NODE" = 2 ]; then
 		fail "the server logged no malformed request of node 1"
 fi
 
-log "2. node 2's ext4 frozen: writes there time out, the rest is served"
+log "2. node 2's ext4 frozen: a create there times out, writes wait on, the rest is served"
 if [ "$NODE" = 2 ]; then
 	fsfreeze -f $L/e
 	: >$S/frozen
-	barrier timed-out 60
+	wait_for "[ -e $S/thaw ]" 120
 	fsfreeze -u $L/e
-	: >$S/thawed
 fi
 if [ "$NODE" = 1 ]; then
-	exec 3<>$R/e/w
+	# A short timeo keeps node 2's server threads, which wait on the frozen
+	# ext4 uninterruptibly, well below the guests' hung-task threshold.
+	mount -o remount,timeo=3 /mfs
 	wait_for "[ -e $S/frozen ]" 30
-	python3 - $R/e/w <<-'PY'
-	import errno, os, sys, time
-	fd = os.open(sys.argv[1], os.O_WRONLY)
+	python3 - $R "$S" <<-'PY'
+	import errno, os, signal, sys, time
+	R, S = sys.argv[1], sys.argv[2]
+	TIMEO = 3
 	start = time.monotonic()
 	try:
-	    os.pwrite(fd, b"x" * 4096, 0)
-	    sys.exit("a write to a frozen file system returned")
+	    os.open(R + "/e/new", os.O_CREAT | os.O_WRONLY, 0o644)
+	    sys.exit("a create in a frozen file system returned")
 	except OSError as e:
 	    took = time.monotonic() - start
 	    assert e.errno == errno.ETIMEDOUT, e
-	    assert 7 < took < 11, f"ETIMEDOUT after {took:.1f} s, timeo is 8 s"
-	    print(f"write to the frozen ext4: ETIMEDOUT after {took:.1f} s")
+	    assert TIMEO - 1 < took < TIMEO + 3, \
+	        f"create: ETIMEDOUT after {took:.1f} s, timeo is {TIMEO} s"
+	    print(f"create in the frozen ext4 (its directory locked here): "
+	          f"ETIMEDOUT after {took:.1f} s")
+	def writer(offset):
+	    pid = os.fork()
+	    if pid == 0:
+	        try:
+	            fd = os.open(R + "/e/w", os.O_WRONLY)
+	            os._exit(0 if os.pwrite(fd, b"y" * 4096, offset) == 4096 else 1)
+	        except OSError as e:
+	            os._exit(100 + e.errno)
+	        finally:
+	            os._exit(99)
+	    return pid
+	def ended(pid, limit):
+	    end = time.monotonic() + limit
+	    while time.monotonic() < end:
+	        got, status = os.waitpid(pid, os.WNOHANG)
+	        if got:
+	            return status
+	        time.sleep(0.05)
+	    return None
+	first = writer(0)
+	status = ended(first, 2 * TIMEO)
+	assert status is None, \
+	    f"a write node 2 still works on ended after timeo: status {status:#x}"
+	print(f"a write to the frozen ext4 waits past timeo: {2 * TIMEO} s")
+	start = time.monotonic()
+	os.kill(first, signal.SIGKILL)
+	status = ended(first, 2)
+	assert status is not None and os.WIFSIGNALED(status), \
+	    f"SIGKILL: a waiting write did not end in {time.monotonic() - start:.1f} s"
+	with open(R + "/f") as f:
+	    assert f.read() == "served\n", "node 2's other files while frozen"
+	second = writer(4096)
+	assert ended(second, 1) is None, "a second write to the frozen ext4 ended"
+	open(S + "/thaw", "w").close()
+	status = ended(second, 30)
+	assert status == 0, f"a write waiting on the thawed ext4: status {status}"
+	with open(R + "/e/w", "rb") as f:
+	    f.seek(4096)
+	    assert f.read(4096) == b"y" * 4096, "the waiting write is not in the file"
+	print("the write waiting on the frozen ext4 is in the file once thawed")
 	PY
-	dd if=/dev/zero bs=4k count=1 seek=1 conv=notrunc status=none >&3 &
-	writer=$!
-	sleep 1
-	kill -0 $writer || fail "a write to the frozen ext4 ended early"
-	start=$SECONDS
-	kill -9 $writer
-	wait $writer 2>/dev/null || true
-	[ $((SECONDS - start)) -le 1 ] || fail "SIGKILL ended a waiting write after $((SECONDS - start)) s"
-	expect_eq "node 2's other files while frozen" served "$(cat $R/f)"
-	exec 3>&-
-	barrier timed-out 60
-	wait_for "[ -e $S/thawed ]" 30
+	mount -o remount,timeo=8 /mfs
 	printf after >$R/e/w.new
 	expect_eq "a file on the thawed ext4" after "$(cat $R/e/w.new)"
 fi
+barrier thawed 120
 
 log "3. node 2 dies while node 1 uses it"
 if [ "$NODE" = 2 ]; then

@@ -35,6 +35,8 @@ REQ = struct.Struct("<QII")             # struct omfs_wire_req
 ATTACH = struct.Struct("<QIIHHI")       # struct omfs_wire_attach
 CRED = struct.Struct("<QIIII")          # struct omfs_wire_cred
 MAX_PAYLOAD = 1 << 20                   # OM_WIRE_MAX_PAYLOAD
+WT_PROGRESS = 8                         # omcore's OM_WT_PROGRESS
+PROGRESS = struct.Struct("<QB7s")       # struct om_wire_progress
 NOBODY = 65534
 CRED_ID = 7
 
@@ -86,6 +88,16 @@ def main():
     expect("ATTACH of another wire version", WT_ATTACH,
            REQ.pack(0, 0, 0) + ATTACH.pack(rnd.getrandbits(64), 1, 0, 99, 99, 0),
            errno.ENOPROTOOPT)
+
+    # omcore's question about a silent request: asked about one this node
+    # never sent, it says it holds none; a malformed question is EPROTO.
+    expect("PROGRESS of a request never sent", WT_PROGRESS,
+           PROGRESS.pack(rnd.getrandbits(64), WT_ATTACH, b""), errno.ENOENT)
+    good = PROGRESS.pack(1, WT_ATTACH, b"")
+    expect("PROGRESS cut short", WT_PROGRESS, good[:-1], errno.EPROTO)
+    expect("PROGRESS a byte too long", WT_PROGRESS, good + b"\0", errno.EPROTO)
+    expect("PROGRESS with a reserved byte set", WT_PROGRESS,
+           PROGRESS.pack(1, WT_ATTACH, b"\0" * 6 + b"\1"), errno.EPROTO)
 
     # A session and an identity of our own, as mfs makes them.
     attach = ATTACH.pack(rnd.getrandbits(64), 1, 0, 1, 1, 0)
