@@ -194,6 +194,13 @@ int om_rpc_call_start(struct om_rpc_call *call, u16 node, u8 type,
 int om_rpc_call_wait(struct om_rpc_call *call, struct om_rpc_resp *resp);
 void om_rpc_call_cancel(struct om_rpc_call *call);
 int om_rpc_send(u16 node, u8 type, const void *msg, size_t len);
+/*
+ * om_rpc_send() of a message that a killed task must still get out (a
+ * release of what it held): queued behind the link's frames, it waits
+ * neither for room nor on the peer, and no signal stops it. -ENOTCONN
+ * without a link, -ENOMEM.
+ */
+int om_rpc_post(u16 node, u8 type, const void *msg, size_t len);
 int om_rpc_broadcast(u8 type, const void *msg, size_t len);
 
 #endif /* _OPENMOSIX_OMCORE_H */

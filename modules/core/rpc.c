@@ -648,7 +648,8 @@ void om_rpc_resp_free(u16 node, struct om_rpc_resp *resp)
 }
 EXPORT_SYMBOL_GPL(om_rpc_resp_free);
 
-int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
+static int om_rpc_send_flags(u16 node, u8 type, const void *msg, size_t len,
+			     unsigned int send_flags)
 {
 	struct om_link *link;
 	int err;
@@ -657,11 +658,22 @@ int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
 	link = om_link_get(node);
 	if (!link)
 		return -ENOTCONN;
-	err = om_rpc_frame(link, type, 0, 0, msg, len, NULL, 0);
+	err = om_rpc_frame(link, type, 0, 0, msg, len, NULL, send_flags);
 	om_link_put(link);
 	return err;
 }
+
+int om_rpc_send(u16 node, u8 type, const void *msg, size_t len)
+{
+	return om_rpc_send_flags(node, type, msg, len, 0);
+}
 EXPORT_SYMBOL_GPL(om_rpc_send);
+
+int om_rpc_post(u16 node, u8 type, const void *msg, size_t len)
+{
+	return om_rpc_send_flags(node, type, msg, len, OM_LINK_NOWAIT);
+}
+EXPORT_SYMBOL_GPL(om_rpc_post);
 
 /*
  * Queues a one-way message to every peer with a link, waiting for none of

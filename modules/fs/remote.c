@@ -436,9 +436,11 @@ void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
 		/*
 		 * A clunk that cannot go would leave the server holding the fid
 		 * while we hand its number out again: start a new session
-		 * instead, which ends the old one on the server.
+		 * instead, which ends the old one on the server. Posted, not
+		 * sent: a killed task clunks too (its lookup cut short, its
+		 * files closed), and a signal must not end every user's fids.
 		 */
-		if (om_rpc_send(s->node, OMFS_WT_CLUNK, buf, sizeof(buf)))
+		if (om_rpc_post(s->node, OMFS_WT_CLUNK, buf, sizeof(buf)))
 			omfs_session_detach(s, gen);
 	}
 	ida_free(&s->fids, fid);

@@ -16,7 +16,11 @@
 #     holds the request (OM_WT_PROGRESS); SIGKILL ends it at once; node 2
 #     serves its other files meanwhile; a second pwrite() waiting when
 #     node 2 thaws completes, and its bytes are in the file.
-#  3. A node that dies while node 1 uses it: a cwd, an open file, a
+#  3. Tasks killed in the middle of their calls to node 2 (lookups, opens,
+#     closes) while a write streams there: what they held is released all
+#     the same, and nobody else's files go stale (a release that a signal
+#     stopped used to end the whole session).
+#  4. A node that dies while node 1 uses it: a cwd, an open file, a
 #     mapping with one page read, a record lock held and one waited for
 #     (F_SETLKW), and a write waiting on a frozen ext4. Within 10 s of the
 #     death the waiter and the writer have returned with an error. The
@@ -147,7 +151,60 @@ if [ "$NODE" = 1 ]; then
 fi
 barrier thawed 120
 
-log "3. node 2 dies while node 1 uses it"
+log "3. tasks killed mid-call while a write streams: nobody else's files go stale"
+if [ "$NODE" = 1 ]; then
+	python3 - $R "$SEED" <<-'PY'
+	import os, random, signal, sys, threading, time
+	R, rnd = sys.argv[1], random.Random(int(sys.argv[2]))
+	ROUNDS, TASKS = 60, 3
+	held = os.open(R + "/f", os.O_RDONLY)
+	stop, failed = threading.Event(), []
+	def stream():
+	    fd = os.open(R + "/big", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+	    data = b"s" * (2 << 20)
+	    try:
+	        while not stop.is_set():
+	            os.pwrite(fd, data, 0)
+	    except OSError as e:
+	        failed.append(e)
+	    os.close(fd)
+	def walker():
+	    pid = os.fork()
+	    if pid == 0:
+	        while True:	# lookups, opens and closes, until killed
+	            for name in ("f", "m", "d", "none"):
+	                try:
+	                    os.close(os.open(f"{R}/{name}", os.O_RDONLY))
+	                except OSError:
+	                    pass
+	    return pid
+	streamer = threading.Thread(target=stream)
+	streamer.start()
+	try:
+	    for round in range(ROUNDS):
+	        pids = [walker() for _ in range(TASKS)]
+	        time.sleep(rnd.uniform(0.05, 0.3))
+	        for pid in pids:
+	            os.kill(pid, signal.SIGKILL)
+	        for pid in pids:
+	            os.waitpid(pid, 0)
+	        assert not failed, \
+	            f"round {round}: the streaming write failed: {failed[0]!r}"
+	        try:
+	            os.pread(held, 7, 0)
+	        except OSError as e:
+	            raise AssertionError(f"round {round}: a file held open: {e!r}")
+	finally:
+	    stop.set()
+	    streamer.join()
+	print(f"{ROUNDS * TASKS} tasks killed mid-call: "
+	      "the stream and an open file carry on")
+	PY
+	rm $R/big
+fi
+barrier killed 120
+
+log "4. node 2 dies while node 1 uses it"
 if [ "$NODE" = 2 ]; then
 	python3 - $L/l "$S" <<-'PY' &
 	import fcntl, os, sys, time
