@@ -75,7 +75,9 @@ static struct omfs_session *omfs_session_get(u16 node)
 			sema_init(&s->inflight, OMFS_MAX_INFLIGHT);
 			for (i = 0; i < OMFS_CRED_SLOTS; i++)
 				init_rwsem(&s->creds[i].sem);
-			ida_init(&s->fids);
+			mutex_init(&s->fid_lock);
+			xa_init_flags(&s->fids, XA_FLAGS_ALLOC);
+			xa_init(&s->fid_users);
 			if (xa_err(xa_store(&omfs_sessions, node, s, GFP_KERNEL))) {
 				kfree(s);
 				s = NULL;
@@ -404,16 +406,69 @@ void omfs_cred_put(struct omfs_cred_slot *slot)
 /* ------------------------------------------------------------------ */
 /* Fids and inodes                                                    */
 
-/* A new fid of @s for a request that makes one; freed by omfs_fid_put(). */
+/*
+ * How many fids of a session one user may hold (open files, directories
+ * and walks in progress): half, so that one user of this node cannot take
+ * every other user's access to that node away.
+ */
+#define OMFS_USER_FIDS		(OMFS_MAX_FIDS / 2)
+
+/*
+ * A new fid of @s for a request that makes one, counted to the caller's
+ * fsuid; freed by omfs_fid_put() or omfs_fid_unused(). -EMFILE when the
+ * session or the user has all it may.
+ */
 int omfs_fid_alloc(struct omfs_session *s, u32 *fid)
 {
-	int id = ida_alloc_range(&s->fids, OMFS_ROOT_FID + 1,
-				 OMFS_MAX_FIDS - 1, GFP_KERNEL);
+	unsigned long uid = from_kuid(&init_user_ns, current_fsuid());
+	unsigned long held;
+	int err;
 
-	if (id < 0)
-		return id == -ENOSPC ? -EMFILE : id;
-	*fid = id;
-	return 0;
+	mutex_lock(&s->fid_lock);
+	held = xa_to_value(xa_load(&s->fid_users, uid) ?: xa_mk_value(0));
+	if (held >= OMFS_USER_FIDS) {
+		err = -EMFILE;
+		goto out;
+	}
+	err = xa_alloc(&s->fids, fid, xa_mk_value(uid),
+		       XA_LIMIT(OMFS_ROOT_FID + 1, OMFS_MAX_FIDS - 1),
+		       GFP_KERNEL);
+	if (err) {
+		if (err == -EBUSY)
+			err = -EMFILE;
+		goto out;
+	}
+	err = xa_err(xa_store(&s->fid_users, uid, xa_mk_value(held + 1),
+			      GFP_KERNEL));
+	if (err)
+		xa_erase(&s->fids, *fid);
+out:
+	mutex_unlock(&s->fid_lock);
+	return err;
+}
+
+/*
+ * A fid the server never made, or has been told to forget: its number is
+ * free again at once, and its user holds one fid fewer.
+ */
+void omfs_fid_unused(struct omfs_session *s, u32 fid)
+{
+	unsigned long uid, held;
+	void *entry;
+
+	mutex_lock(&s->fid_lock);
+	entry = xa_erase(&s->fids, fid);
+	if (!WARN_ON_ONCE(!entry)) {
+		uid = xa_to_value(entry);
+		held = xa_to_value(xa_load(&s->fid_users, uid));
+		/* Replacing an entry allocates nothing: it cannot fail. */
+		if (held > 1)
+			xa_store(&s->fid_users, uid, xa_mk_value(held - 1),
+				 GFP_KERNEL);
+		else
+			xa_erase(&s->fid_users, uid);
+	}
+	mutex_unlock(&s->fid_lock);
 }
 
 /* Tells the server to forget @fid, if the session still knows it. */
@@ -443,7 +498,7 @@ void omfs_fid_put(struct omfs_session *s, u64 gen, u32 fid)
 		if (om_rpc_post(s->node, OMFS_WT_CLUNK, buf, sizeof(buf)))
 			omfs_session_detach(s, gen);
 	}
-	ida_free(&s->fids, fid);
+	omfs_fid_unused(s, fid);
 }
 
 /*
@@ -461,11 +516,6 @@ void omfs_fid_drop(struct omfs_session *s, u64 gen, u32 fid, int err)
 		omfs_fid_unused(s, fid);
 }
 
-/* A fid the server never made: its number is free again at once. */
-void omfs_fid_unused(struct omfs_session *s, u32 fid)
-{
-	ida_free(&s->fids, fid);
-}
 
 static dev_t omfs_remote_dev(struct super_block *sb, u16 node, u64 sdev)
 {
@@ -1319,8 +1369,9 @@ void omfs_remote_exit(void)
 		for (i = 0; i < OMFS_CRED_SLOTS; i++)
 			if (s->creds[i].cred)
 				put_cred(s->creds[i].cred);
-		WARN_ON(!ida_is_empty(&s->fids));
-		ida_destroy(&s->fids);
+		WARN_ON(!xa_empty(&s->fids) || !xa_empty(&s->fid_users));
+		xa_destroy(&s->fids);
+		xa_destroy(&s->fid_users);
 		kfree(s);
 	}
 	xa_destroy(&omfs_sessions);

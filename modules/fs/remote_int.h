@@ -49,7 +49,9 @@ struct omfs_session {
 	u64 link_epoch;			/* of the link ATTACH went over */
 	u32 max_io;
 	struct omfs_wire_attr root;	/* the attributes ATTACH answered */
-	struct ida fids;
+	struct mutex fid_lock;		/* fids and fid_users together */
+	struct xarray fids;		/* fid -> the uid it is counted to */
+	struct xarray fid_users;	/* uid -> how many fids it holds */
 	struct semaphore inflight;	/* the server takes OMFS_MAX_INFLIGHT */
 	struct omfs_cred_slot creds[OMFS_CRED_SLOTS];
 	unsigned int cred_next;		/* round robin over the slots */

@@ -4,6 +4,8 @@
 # must see what node 2 sees: names, types, sizes, modes, owners, times,
 # contents, link targets, file system figures; it runs a program stored
 # there and maps a file; a write made on node 2 is read on node 1 at once.
+# One user of node 1 holds at most half the fids of its session with node
+# 2: EMFILE past that, and others open on.
 # Refused: root's changes and reads of what only root may read (squashed
 # to nobody unless node 2 allows root; omfs-write.sh covers changes),
 # node 2's FIFOs, /mfs/2/mfs (a loop), and everything while node 2 serves
@@ -115,8 +117,43 @@ if [ "$NODE" = 1 ]; then
 	expect_eq "uid 1000 reads its file" mine "$(as_user cat $R/u1000)"
 	expect_fail 1 "Permission denied" as_user cat $R/secret
 	expect_fail 1 "Permission denied" cat $R/secret
+
+	log "limits: one user holds half of the session's fids at most"
+	python3 - $R <<-'PY'
+	import errno, os, resource, sys
+	R = sys.argv[1]
+	resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+	ready_r, ready_w = os.pipe()
+	done_r, done_w = os.pipe()
+	pid = os.fork()
+	if pid == 0:
+	    os.setgroups([])
+	    os.setgid(1000)
+	    os.setuid(1000)
+	    fds, err = [], 0
+	    try:
+	        while len(fds) < 16384:
+	            fds.append(os.open(R + "/hello", os.O_RDONLY))
+	    except OSError as e:
+	        err = e.errno
+	    os.write(ready_w, f"{len(fds)} {err}".encode())
+	    os.read(done_r, 1)
+	    os._exit(0)
+	opened, err = map(int, os.read(ready_r, 64).split())
+	try:
+	    # 8192 fids: the opens, and the walk's directories and file.
+	    assert err == errno.EMFILE, \
+	        f"uid 1000 stopped at {opened} opens with {errno.errorcode.get(err)}"
+	    assert 8180 <= opened < 8192, f"uid 1000 held {opened} opens"
+	    with open(R + "/hello") as f:
+	        assert f.readline() == "hello from node 2\n", "root's read"
+	    print(f"uid 1000: EMFILE after {opened} opens; root opens on")
+	finally:
+	    os.write(done_w, b"x")
+	    os.waitpid(pid, 0)
+	PY
 fi
-barrier squashed
+barrier squashed 240	# the limits take a minute or more
 [ "$NODE" != 2 ] || nl policy 4 4 >/dev/null	# OM_POLICY_NOROOTSQUASH
 barrier root-allowed
 if [ "$NODE" = 1 ]; then
