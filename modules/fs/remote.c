@@ -162,6 +162,7 @@ static int omfs_call_start(struct super_block *sb, struct omfs_session *s,
 			   size_t max_len, bool nowait, struct omfs_acall *ac)
 {
 	struct omfs_wire_req req = { .cred = cred };
+	unsigned int timeo;
 	int err;
 
 	mutex_lock(&s->lock);
@@ -179,9 +180,10 @@ static int omfs_call_start(struct super_block *sb, struct omfs_session *s,
 	ac->s = s;
 	ac->gen = gen;
 	ac->type = type;
+	/* One reading of timeo: a remount may change it meanwhile. */
+	timeo = omfs_timeo_ms(sb);
 	err = om_rpc_call_start(&ac->call, s->node, type, m->buf, m->len,
-				m->pages, max_len, omfs_timeo_ms(sb),
-				m->patient ? 0 : omfs_timeo_ms(sb));
+				m->pages, max_len, timeo, m->patient ? 0 : timeo);
 	if (err) {
 		up(&s->inflight);
 		return omfs_rpc_error(s->node, type, err, 0);
@@ -515,7 +517,6 @@ void omfs_fid_drop(struct omfs_session *s, u64 gen, u32 fid, int err)
 	else
 		omfs_fid_unused(s, fid);
 }
-
 
 static dev_t omfs_remote_dev(struct super_block *sb, u16 node, u64 sdev)
 {
